@@ -1,0 +1,232 @@
+// fastit._core: the Python face of the compiled core. Only conversion, shape checks and
+// GIL handling live here; the maths is in the headers beside this file. The Python layer
+// (fastit/_validation.py) has already checked dtypes, finiteness and k; the checks here
+// keep a direct caller from crashing the interpreter.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "estimators.hpp"
+
+namespace py = pybind11;
+using fastit::Parallel;
+using fastit::Variable;
+
+namespace {
+
+using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using Labels = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+
+Variable variable_of(const Array& data, const char* name) {
+    if (data.ndim() != 2)
+        throw std::invalid_argument(std::string(name) + " must be 2-D (n_samples, n_dims)");
+    const auto n = static_cast<std::size_t>(data.shape(0));
+    const auto d = data.shape(1);
+    if (n < 2) throw std::invalid_argument(std::string(name) + " needs at least 2 samples");
+    if (n >= std::numeric_limits<std::uint32_t>::max())
+        throw std::invalid_argument(std::string(name) + " has more than 2**32 - 2 samples");
+    if (d < 1 || d > 4096)
+        throw std::invalid_argument(std::string(name) + " must have between 1 and 4096 columns");
+    return Variable(data.data(), n, static_cast<int>(d));
+}
+
+// params: (3, d) rows shift, scale, jitter amplitude (applied only to columns with ties).
+Variable variable_of(const Array& data, const Array& params, std::uint64_t seed, const char* name) {
+    Variable v = variable_of(data, name);
+    if (params.ndim() != 2 || params.shape(0) != 3 || params.shape(1) != v.d)
+        throw std::invalid_argument(std::string(name) + "_params must have shape (3, n_dims)");
+    auto p = params.unchecked<2>();
+    for (int c = 0; c < v.d; ++c) {
+        v.columns[c].shift = p(0, c);
+        v.columns[c].scale = p(1, c);
+        v.columns[c].amplitude = p(2, c);
+    }
+    v.seed = seed;
+    return v;
+}
+
+void same_length(const Variable& a, const Variable& b, const char* name) {
+    if (a.n != b.n)
+        throw std::invalid_argument(std::string(name) + " must have as many samples as x");
+}
+
+void check_k(int k, std::size_t n) {
+    if (k < 1 || static_cast<std::size_t>(k) >= n)
+        throw std::invalid_argument("k must be in [1, n_samples - 1]");
+}
+
+Parallel parallel_of(int n_jobs) {
+    if (n_jobs < 1) throw std::invalid_argument("n_jobs must be a positive number of threads");
+    Parallel par;
+    par.n_threads = n_jobs;
+    // Called from the calling thread while the kernels run without the GIL: Ctrl-C stops them.
+    par.interrupted = [] {
+        py::gil_scoped_acquire acquire;
+        return PyErr_CheckSignals() != 0;
+    };
+    return par;
+}
+
+// Runs a kernel with the GIL released (it touches no Python object); an interrupt becomes
+// the KeyboardInterrupt that PyErr_CheckSignals left pending.
+template <class F>
+auto released(const F& kernel) {
+    try {
+        py::gil_scoped_release release;
+        return kernel();
+    } catch (const fastit::Interrupted&) {
+        throw py::error_already_set();
+    }
+}
+
+// Runs an estimator that returns its mean and optionally fills local values.
+template <class F>
+py::object estimate(std::size_t n, bool local, const F& kernel) {
+    if (!local) return py::float_(released([&] { return kernel(nullptr); }));
+    py::array_t<double> out(static_cast<py::ssize_t>(n));
+    double* buffer = out.mutable_data();
+    released([&] { return kernel(buffer); });
+    return std::move(out);
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "fastit's compiled core: max-norm neighbour search and k-NN estimators (nats).";
+
+    m.def(
+        "knn_distances",
+        [](const Array& points, int k, int n_jobs) {
+            Variable v = variable_of(points, "points");
+            check_k(k, v.n);
+            Parallel par = parallel_of(n_jobs);
+            py::array_t<double> out(static_cast<py::ssize_t>(v.n));
+            double* buffer = out.mutable_data();
+            released([&] { fastit::knn_distances(v, k, par, buffer); return 0; });
+            return out;
+        },
+        py::arg("points"), py::arg("k"), py::arg("n_jobs") = 1,
+        "Max-norm distance from every point to its k-th nearest other point.");
+
+    m.def(
+        "count_neighbors",
+        [](const Array& points, const Array& radii, bool strict, int n_jobs) {
+            Variable v = variable_of(points, "points");
+            if (radii.ndim() != 1 || static_cast<std::size_t>(radii.shape(0)) != v.n)
+                throw std::invalid_argument("radii must have shape (n_samples,)");
+            Parallel par = parallel_of(n_jobs);
+            py::array_t<std::int64_t> out(static_cast<py::ssize_t>(v.n));
+            std::int64_t* buffer = out.mutable_data();
+            const double* r = radii.data();
+            released([&] { fastit::count_neighbors(v, r, strict, par, buffer); return 0; });
+            return out;
+        },
+        py::arg("points"), py::arg("radii"), py::arg("strict"), py::arg("n_jobs") = 1,
+        "For every point, the number of other points at max-norm distance < radii[i] "
+        "(strict) or <= radii[i].");
+
+    m.def(
+        "ksg",
+        [](const Array& x, const Array& x_params, const Array& y, const Array& y_params, int k,
+           int algorithm, std::uint64_t seed, int n_jobs, bool local) {
+            Variable vx = variable_of(x, x_params, seed, "x");
+            Variable vy = variable_of(y, y_params, seed, "y");
+            same_length(vx, vy, "y");
+            check_k(k, vx.n);
+            if (algorithm != 1 && algorithm != 2)
+                throw std::invalid_argument("algorithm must be 1 or 2");
+            Parallel par = parallel_of(n_jobs);
+            return estimate(vx.n, local, [&](double* out) {
+                return fastit::ksg_mutual_info(vx, vy, k, algorithm, par, out);
+            });
+        },
+        py::arg("x"), py::arg("x_params"), py::arg("y"), py::arg("y_params"), py::arg("k"),
+        py::arg("algorithm"), py::arg("seed"), py::arg("n_jobs"), py::arg("local"));
+
+    m.def(
+        "frenzel_pompe",
+        [](const Array& x, const Array& x_params, const Array& y, const Array& y_params,
+           const Array& z, const Array& z_params, int k, std::uint64_t seed, int n_jobs,
+           bool local) {
+            Variable vx = variable_of(x, x_params, seed, "x");
+            Variable vy = variable_of(y, y_params, seed, "y");
+            Variable vz = variable_of(z, z_params, seed, "z");
+            same_length(vx, vy, "y");
+            same_length(vx, vz, "z");
+            check_k(k, vx.n);
+            Parallel par = parallel_of(n_jobs);
+            return estimate(vx.n, local, [&](double* out) {
+                return fastit::frenzel_pompe_cmi(vx, vy, vz, k, par, out);
+            });
+        },
+        py::arg("x"), py::arg("x_params"), py::arg("y"), py::arg("y_params"), py::arg("z"),
+        py::arg("z_params"), py::arg("k"), py::arg("seed"), py::arg("n_jobs"), py::arg("local"));
+
+    m.def(
+        "kozachenko_leonenko",
+        [](const Array& x, const Array& x_params, int k, std::uint64_t seed, int n_jobs,
+           bool local) {
+            Variable vx = variable_of(x, x_params, seed, "x");
+            check_k(k, vx.n);
+            Parallel par = parallel_of(n_jobs);
+            return estimate(vx.n, local, [&](double* out) {
+                return fastit::kozachenko_leonenko_entropy(vx, k, par, out);
+            });
+        },
+        py::arg("x"), py::arg("x_params"), py::arg("k"), py::arg("seed"), py::arg("n_jobs"),
+        py::arg("local"));
+
+    m.def(
+        "ross",
+        [](const Array& x, const Array& x_params, const Labels& labels, int k,
+           std::uint64_t seed, int n_jobs, bool local) {
+            Variable vx = variable_of(x, x_params, seed, "x");
+            if (labels.ndim() != 1 || static_cast<std::size_t>(labels.shape(0)) != vx.n)
+                throw std::invalid_argument("labels must have shape (n_samples,)");
+            const std::int64_t* lab = labels.data();
+            std::int64_t n_labels = 0;
+            std::size_t repeated = 0;
+            for (std::size_t i = 0; i < vx.n; ++i) {
+                if (lab[i] < 0) throw std::invalid_argument("labels must be codes >= 0");
+                n_labels = std::max(n_labels, lab[i] + 1);
+            }
+            {
+                std::vector<std::size_t> count(static_cast<std::size_t>(n_labels), 0);
+                for (std::size_t i = 0; i < vx.n; ++i) ++count[lab[i]];
+                for (std::size_t c : count) repeated += c > 1 ? c : 0;
+            }
+            if (repeated < 2)
+                throw std::invalid_argument("every label occurs only once: MI is undefined");
+            if (k < 1) throw std::invalid_argument("k must be >= 1");
+            Parallel par = parallel_of(n_jobs);
+            return estimate(vx.n, local, [&](double* out) {
+                return fastit::ross_mutual_info(vx, lab, n_labels, k, par, out);
+            });
+        },
+        py::arg("x"), py::arg("x_params"), py::arg("labels"), py::arg("k"), py::arg("seed"),
+        py::arg("n_jobs"), py::arg("local"));
+
+    m.def(
+        "gao_mixed",
+        [](const Array& x, const Array& x_params, const Array& y, const Array& y_params, int k,
+           int n_jobs, bool local) {
+            // No tie breaking: the estimator is built for atoms; any jitter is ignored.
+            Variable vx = variable_of(x, x_params, 0, "x");
+            Variable vy = variable_of(y, y_params, 0, "y");
+            for (auto* v : {&vx, &vy})
+                for (auto& c : v->columns) c.amplitude = 0.0;
+            same_length(vx, vy, "y");
+            check_k(k, vx.n);
+            Parallel par = parallel_of(n_jobs);
+            return estimate(vx.n, local, [&](double* out) {
+                return fastit::gao_mixed_mutual_info(vx, vy, k, par, out);
+            });
+        },
+        py::arg("x"), py::arg("x_params"), py::arg("y"), py::arg("y_params"), py::arg("k"),
+        py::arg("n_jobs"), py::arg("local"));
+}

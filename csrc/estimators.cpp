@@ -1,0 +1,308 @@
+#include "estimators.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "digamma.hpp"
+#include "neighbour_index.hpp"
+
+namespace fastit {
+namespace {
+
+// Above this many samples the sorted marginals made while looking for ties are dropped
+// and sorted again later, so they never sit in memory beside the joint tree.
+constexpr std::size_t kKeepSortedUpTo = std::size_t{1} << 25;
+
+// Looks for repeated values in every column that may be jittered and switches the jitter
+// on where it finds them. Returns, per variable, its sorted line when the variable is 1-D
+// and small enough to keep (ready for the marginal counts), else null.
+std::vector<std::unique_ptr<SortedLine>> break_ties(const std::vector<Variable*>& vars,
+                                                    const Parallel& par) {
+    struct Job {
+        std::size_t var;
+        int col;
+    };
+    std::vector<Job> jobs;
+    for (std::size_t v = 0; v < vars.size(); ++v)
+        for (int c = 0; c < vars[v]->d; ++c)
+            if (vars[v]->columns[c].amplitude > 0.0 || vars[v]->d == 1) jobs.push_back({v, c});
+
+    std::vector<std::unique_ptr<SortedLine>> lines(vars.size());
+    const std::size_t n = vars.empty() ? 0 : vars[0]->n;
+    const bool keep = n <= kKeepSortedUpTo;
+    // Sorting columns side by side doubles the peak memory: only for small inputs.
+    Parallel outer = par;
+    if (!keep) outer.n_threads = 1;
+    outer.run(jobs.size(), [&](std::size_t t) {
+        Variable& v = *vars[jobs[t].var];
+        const int c = jobs[t].col;
+        auto column = [&](std::size_t i) { return v.value(i, c); };
+        auto line = std::make_unique<SortedLine>(v.n, column);
+        if (v.columns[c].amplitude > 0.0 && line->has_ties()) {
+            // The jitter stream comes from the column's sorted values, not from its place
+            // in the call, so I(x; y) and I(y; x) jitter each column the same way.
+            v.columns[c].stream = line->content_hash();
+            v.columns[c].jittered = true;
+            if (v.d == 1 && keep) line = std::make_unique<SortedLine>(v.n, column);
+        }
+        if (v.d == 1 && keep) lines[jobs[t].var] = std::move(line);
+    });
+    return lines;
+}
+
+// A neighbour index over the joint space of some variables, reusing a sorted line if given.
+std::unique_ptr<NeighbourIndex> index_of(const std::vector<const Variable*>& parts,
+                                         std::unique_ptr<SortedLine> line, const Parallel& par) {
+    if (line) return std::make_unique<NeighbourIndex>(std::move(line));
+    JointSpace space(parts);
+    return std::make_unique<NeighbourIndex>(
+        space.n, space.d, [&](std::size_t i, double* out) { space.fill(i, out); }, par);
+}
+
+// Sum over the items of term(i, count), count = others within radii[i] in the space.
+template <class Term>
+double sum_over_counts(const NeighbourIndex& index, const double* radii, bool strict,
+                       const Parallel& par, const Term& term) {
+    return blocked_sum(index.size(), par, [&](std::size_t begin, std::size_t end) {
+        double s = 0.0;
+        for (std::size_t pos = begin; pos < end; ++pos) {
+            const std::uint32_t i = index.original(pos);
+            s += term(i, index.count_others(pos, radii[i], strict));
+        }
+        return s;
+    });
+}
+
+void fill_local(double* local, std::size_t n, double value) {
+    if (local) std::fill(local, local + n, value);
+}
+
+}  // namespace
+
+double ksg_mutual_info(Variable& x, Variable& y, int k, int algorithm, const Parallel& par,
+                       double* local) {
+    const std::size_t n = x.n;
+    auto lines = break_ties({&x, &y}, par);
+
+    // KSG 1: one radius per sample, the joint k-th neighbour distance.
+    // KSG 2: per marginal, the largest marginal distance among the k joint neighbours.
+    std::vector<double> radius_x(n), radius_y(algorithm == 2 ? n : 0);
+    {
+        auto joint = index_of({&x, &y}, nullptr, par);
+        const ChebyshevTree& tree = *joint->tree();
+        const int dx = x.d, d = x.d + y.d;
+        blocked_sum(n, par, [&](std::size_t begin, std::size_t end) {
+            KnnScratch s(k);
+            for (std::size_t pos = begin; pos < end; ++pos) {
+                tree.knn(pos, k, s.dist.data(), s.nbr.data());
+                const std::uint32_t i = tree.original(pos);
+                if (algorithm == 1) {
+                    radius_x[i] = s.dist[k - 1];
+                    continue;
+                }
+                const double* q = tree.point(pos);
+                double ex = 0.0, ey = 0.0;
+                for (int t = 0; t < k; ++t) {
+                    const double* p = tree.point(s.nbr[t]);
+                    for (int c = 0; c < dx; ++c) ex = std::max(ex, std::abs(p[c] - q[c]));
+                    for (int c = dx; c < d; ++c) ey = std::max(ey, std::abs(p[c] - q[c]));
+                }
+                radius_x[i] = ex;
+                radius_y[i] = ey;
+            }
+            return 0.0;
+        });
+    }
+
+    // KSG 1 counts strictly inside the radius and uses psi(n + 1); KSG 2 counts on the
+    // radius too and uses psi(n).
+    const bool strict = algorithm == 1;
+    const double shift = algorithm == 1 ? 1.0 : 0.0;
+    const double base = digamma(k) + digamma(static_cast<double>(n)) - (algorithm == 2 ? 1.0 / k : 0.0);
+    fill_local(local, n, base);
+    auto term = [&](std::uint32_t i, std::size_t count) {
+        const double t = digamma(static_cast<double>(count) + shift);
+        if (local) local[i] -= t;
+        return t;
+    };
+    const double* ry = algorithm == 1 ? radius_x.data() : radius_y.data();
+    const double sx =
+        sum_over_counts(*index_of({&x}, std::move(lines[0]), par), radius_x.data(), strict, par, term);
+    const double sy = sum_over_counts(*index_of({&y}, std::move(lines[1]), par), ry, strict, par, term);
+    return base - (sx + sy) / static_cast<double>(n);
+}
+
+double frenzel_pompe_cmi(Variable& x, Variable& y, Variable& z, int k, const Parallel& par,
+                         double* local) {
+    const std::size_t n = x.n;
+    auto lines = break_ties({&x, &y, &z}, par);
+    std::vector<double> radius(n);
+    {
+        auto joint = index_of({&x, &y, &z}, nullptr, par);
+        blocked_sum(n, par, [&](std::size_t begin, std::size_t end) {
+            KnnScratch s(k);
+            for (std::size_t pos = begin; pos < end; ++pos)
+                radius[joint->original(pos)] = joint->kth_distance(pos, k, s);
+            return 0.0;
+        });
+    }
+    const double base = digamma(k);
+    fill_local(local, n, base);
+    auto term = [&](double sign) {
+        return [&, sign](std::uint32_t i, std::size_t count) {
+            const double t = digamma(static_cast<double>(count) + 1.0);
+            if (local) local[i] -= sign * t;
+            return t;
+        };
+    };
+    const double sxz = sum_over_counts(*index_of({&x, &z}, nullptr, par), radius.data(), true, par, term(1.0));
+    const double syz = sum_over_counts(*index_of({&y, &z}, nullptr, par), radius.data(), true, par, term(1.0));
+    const double sz = sum_over_counts(*index_of({&z}, std::move(lines[2]), par), radius.data(), true, par, term(-1.0));
+    return base - (sxz + syz - sz) / static_cast<double>(n);
+}
+
+double kozachenko_leonenko_entropy(Variable& x, int k, const Parallel& par, double* local) {
+    const std::size_t n = x.n;
+    auto lines = break_ties({&x}, par);
+    auto index = index_of({&x}, std::move(lines[0]), par);
+    // H = psi(n) - psi(k) + d <ln(2 eps)>: a max-norm ball of radius eps has volume (2 eps)^d.
+    const double base = digamma(static_cast<double>(n)) - digamma(k);
+    const double d = x.d;
+    const double total = blocked_sum(n, par, [&](std::size_t begin, std::size_t end) {
+        KnnScratch s(k);
+        double sum = 0.0;
+        for (std::size_t pos = begin; pos < end; ++pos) {
+            const double t = d * std::log(2.0 * index->kth_distance(pos, k, s));
+            if (local) local[index->original(pos)] = base + t;
+            sum += t;
+        }
+        return sum;
+    });
+    return base + total / static_cast<double>(n);
+}
+
+double ross_mutual_info(Variable& x, const std::int64_t* labels, std::int64_t n_labels, int k,
+                        const Parallel& par, double* local) {
+    const std::size_t n = x.n;
+    break_ties({&x}, par);
+    std::vector<std::size_t> label_count(static_cast<std::size_t>(n_labels), 0);
+    for (std::size_t i = 0; i < n; ++i) ++label_count[labels[i]];
+
+    // Samples grouped by label (counting sort), and the samples whose label repeats.
+    std::vector<std::size_t> start(n_labels + 1, 0);
+    for (std::int64_t c = 0; c < n_labels; ++c) start[c + 1] = start[c] + label_count[c];
+    std::vector<std::uint32_t> grouped(n);
+    {
+        std::vector<std::size_t> next(start.begin(), start.end() - 1);
+        for (std::size_t i = 0; i < n; ++i) grouped[next[labels[i]]++] = static_cast<std::uint32_t>(i);
+    }
+    std::vector<std::uint32_t> kept;
+    kept.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+        if (label_count[labels[i]] > 1) kept.push_back(static_cast<std::uint32_t>(i));
+    const double n_kept = static_cast<double>(kept.size());
+
+    // Radius: distance to the k-th nearest sample with the same label (k capped at count - 1).
+    std::vector<double> radius(n, 0.0);
+    for (std::int64_t c = 0; c < n_labels; ++c) {
+        const std::size_t m = label_count[c];
+        if (m < 2) continue;
+        const std::uint32_t* members = &grouped[start[c]];
+        const int kc = static_cast<int>(std::min<std::size_t>(k, m - 1));
+        NeighbourIndex index(m, x.d,
+                             [&](std::size_t j, double* out) {
+                                 for (int col = 0; col < x.d; ++col) out[col] = x.value(members[j], col);
+                             },
+                             par);
+        blocked_sum(m, par, [&](std::size_t begin, std::size_t end) {
+            KnnScratch s(kc);
+            for (std::size_t pos = begin; pos < end; ++pos)
+                radius[members[index.original(pos)]] = index.kth_distance(pos, kc, s);
+            return 0.0;
+        });
+    }
+
+    // m_i: samples of any label within the radius, on it included (Ross's definition).
+    if (local) std::fill(local, local + n, std::numeric_limits<double>::quiet_NaN());
+    NeighbourIndex all(kept.size(), x.d,
+                       [&](std::size_t j, double* out) {
+                           for (int col = 0; col < x.d; ++col) out[col] = x.value(kept[j], col);
+                       },
+                       par);
+    const double psi_n = digamma(n_kept);
+    const double total = blocked_sum(kept.size(), par, [&](std::size_t begin, std::size_t end) {
+        double sum = 0.0;
+        for (std::size_t pos = begin; pos < end; ++pos) {
+            const std::uint32_t i = kept[all.original(pos)];
+            const std::size_t m = label_count[labels[i]];
+            const double kc = static_cast<double>(std::min<std::size_t>(k, m - 1));
+            const double mi = static_cast<double>(all.count_others(pos, radius[i], false));
+            const double t = psi_n + digamma(kc) - digamma(static_cast<double>(m)) - digamma(mi);
+            if (local) local[i] = t;
+            sum += t;
+        }
+        return sum;
+    });
+    return total / n_kept;
+}
+
+double gao_mixed_mutual_info(Variable& x, Variable& y, int k, const Parallel& par, double* local) {
+    const std::size_t n = x.n;
+    // rho: joint k-th neighbour distance. Where it is 0 the sample sits on a discrete atom and
+    // k is replaced by the number of exact joint copies of the sample.
+    std::vector<double> rho(n);
+    std::vector<double> psi_k(n);
+    {
+        auto joint = index_of({&x, &y}, nullptr, par);
+        const ChebyshevTree& tree = *joint->tree();
+        const double psi_default = digamma(k);
+        blocked_sum(n, par, [&](std::size_t begin, std::size_t end) {
+            KnnScratch s(k);
+            for (std::size_t pos = begin; pos < end; ++pos) {
+                const std::uint32_t i = tree.original(pos);
+                rho[i] = joint->kth_distance(pos, k, s);
+                psi_k[i] = rho[i] > 0.0
+                               ? psi_default
+                               : digamma(static_cast<double>(joint->count_others(pos, 0.0, false)));
+            }
+            return 0.0;
+        });
+    }
+    const double log_n = std::log(static_cast<double>(n));
+    if (local)
+        for (std::size_t i = 0; i < n; ++i) local[i] = psi_k[i] + log_n;
+    double sum_k = 0.0;
+    for (double v : psi_k) sum_k += v;
+    auto term = [&](std::uint32_t i, std::size_t count) {
+        const double t = std::log(static_cast<double>(count) + 1.0);
+        if (local) local[i] -= t;
+        return t;
+    };
+    const double sx = sum_over_counts(*index_of({&x}, nullptr, par), rho.data(), false, par, term);
+    const double sy = sum_over_counts(*index_of({&y}, nullptr, par), rho.data(), false, par, term);
+    return log_n + (sum_k - sx - sy) / static_cast<double>(n);
+}
+
+void knn_distances(Variable& x, int k, const Parallel& par, double* out) {
+    auto index = index_of({&x}, nullptr, par);
+    blocked_sum(x.n, par, [&](std::size_t begin, std::size_t end) {
+        KnnScratch s(k);
+        for (std::size_t pos = begin; pos < end; ++pos)
+            out[index->original(pos)] = index->kth_distance(pos, k, s);
+        return 0.0;
+    });
+}
+
+void count_neighbors(Variable& x, const double* radii, bool strict, const Parallel& par,
+                     std::int64_t* out) {
+    auto index = index_of({&x}, nullptr, par);
+    sum_over_counts(*index, radii, strict, par, [&](std::uint32_t i, std::size_t count) {
+        out[i] = static_cast<std::int64_t>(count);
+        return 0.0;
+    });
+}
+
+}  // namespace fastit

@@ -1,0 +1,40 @@
+// The k-NN information estimators, in nats. Each returns the mean of its per-sample
+// ("local") values and writes those values to `local` when it is not null.
+// Neighbour distances are max-norm distances in the joint space of the variables.
+#pragma once
+
+#include <cstdint>
+
+#include "parallel.hpp"
+#include "variable.hpp"
+
+namespace fastit {
+
+// Kraskov-Stoegbauer-Grassberger mutual information, algorithm 1 or 2.
+double ksg_mutual_info(Variable& x, Variable& y, int k, int algorithm, const Parallel& par,
+                       double* local);
+
+// Frenzel-Pompe conditional mutual information I(X; Y | Z).
+double frenzel_pompe_cmi(Variable& x, Variable& y, Variable& z, int k, const Parallel& par,
+                         double* local);
+
+// Kozachenko-Leonenko differential entropy (max-norm balls).
+double kozachenko_leonenko_entropy(Variable& x, int k, const Parallel& par, double* local);
+
+// Ross (2014) mutual information between continuous x and labels in [0, n_labels).
+// Samples whose label occurs once are left out (local value NaN), as in scikit-learn.
+double ross_mutual_info(Variable& x, const std::int64_t* labels, std::int64_t n_labels, int k,
+                        const Parallel& par, double* local);
+
+// Gao, Kannan, Oh, Viswanath (2017) mutual information for discrete-continuous mixtures.
+double gao_mixed_mutual_info(Variable& x, Variable& y, int k, const Parallel& par,
+                             double* local);
+
+// Max-norm distance from every point to its k-th nearest other point.
+void knn_distances(Variable& x, int k, const Parallel& par, double* out);
+
+// For every point, the number of other points within radii[i]: < radii[i] if strict, else <=.
+void count_neighbors(Variable& x, const double* radii, bool strict, const Parallel& par,
+                     std::int64_t* out);
+
+}  // namespace fastit

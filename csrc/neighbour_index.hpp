@@ -1,0 +1,78 @@
+// Neighbour queries over one point set, by the fastest exact structure for its dimension:
+// a sorted line in 1-D, the max-norm kd-tree otherwise. Positions run over the structure's
+// own order (queries in that order touch memory sequentially); original(pos) maps back.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kdtree.hpp"
+#include "parallel.hpp"
+#include "sorted_line.hpp"
+
+namespace fastit {
+
+struct KnnScratch {
+    std::vector<double> dist;
+    std::vector<std::uint32_t> nbr;
+    explicit KnnScratch(int k) : dist(k), nbr(k) {}
+};
+
+class NeighbourIndex {
+   public:
+    // fill(i, out) writes the d coordinates of item i, for i in [0, n).
+    template <class Fill>
+    NeighbourIndex(std::size_t n, int d, const Fill& fill, const Parallel& par) {
+        if (d == 1)
+            line_ = std::make_unique<SortedLine>(n, [&](std::size_t i) {
+                double v;
+                fill(i, &v);
+                return v;
+            });
+        else
+            tree_ = std::make_unique<ChebyshevTree>(n, d, fill, par);
+    }
+    explicit NeighbourIndex(std::unique_ptr<SortedLine> line) : line_(std::move(line)) {}
+
+    std::size_t size() const { return line_ ? line_->size() : tree_->size(); }
+    std::uint32_t original(std::size_t pos) const {
+        return line_ ? line_->original(pos) : tree_->original(pos);
+    }
+    const ChebyshevTree* tree() const { return tree_.get(); }
+
+    // Distance to the k-th nearest other item of the item at pos.
+    double kth_distance(std::size_t pos, int k, KnnScratch& s) const {
+        if (line_) return line_->kth_distance(pos, k);
+        tree_->knn(pos, k, s.dist.data(), s.nbr.data());
+        return s.dist[k - 1];
+    }
+
+    // Other items within r of the item at pos: distance < r (strict) or <= r.
+    std::size_t count_others(std::size_t pos, double r, bool strict) const {
+        if (line_) return line_->count(pos, r, strict);
+        // The item itself is at distance exactly 0.
+        const std::size_t self = strict ? (r > 0.0) : 1;
+        return tree_->count_within(tree_->point(pos), r, strict) - self;
+    }
+
+   private:
+    std::unique_ptr<SortedLine> line_;
+    std::unique_ptr<ChebyshevTree> tree_;
+};
+
+// Sum of body(begin, end) over fixed blocks of [0, n), added in block order: the same
+// total for every thread count.
+template <class Body>
+double blocked_sum(std::size_t n, const Parallel& par, const Body& body) {
+    Blocks blocks{n, 2048};
+    std::vector<double> partial(blocks.count(), 0.0);
+    par.run(blocks.count(),
+            [&](std::size_t b) { partial[b] = body(blocks.begin(b), blocks.end(b)); });
+    double total = 0.0;
+    for (double p : partial) total += p;
+    return total;
+}
+
+}  // namespace fastit

@@ -1,0 +1,17 @@
+"""fastit: fast, correct information theory.
+
+Estimates are in nats unless ``base`` says otherwise. Importing fastit loads NumPy, SciPy
+and the compiled core only; torch, dask and matplotlib are imported by the modules that
+need them.
+"""
+
+from . import neighbors
+from .knn import conditional_mutual_info, differential_entropy, mutual_info
+
+__version__ = "0.1.0"
+__all__ = [
+    "conditional_mutual_info",
+    "differential_entropy",
+    "mutual_info",
+    "neighbors",
+]

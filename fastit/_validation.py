@@ -1,0 +1,147 @@
+"""Input checks shared by every public function.
+
+Each check raises ``TypeError`` (wrong kind of object) or ``ValueError`` (right kind,
+unusable value) with a message that names the argument and says what to pass instead.
+Nothing is dropped, clipped or converted silently except numeric dtypes, which are
+widened to float64 (never truncated). The caller's arrays are never modified.
+"""
+
+from __future__ import annotations
+
+import numbers
+import os
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _to_numpy(a: Any) -> np.ndarray[Any, Any]:
+    if hasattr(a, "detach") and hasattr(a, "cpu"):  # a torch tensor
+        a = a.detach().cpu().numpy()
+    return np.asarray(a)
+
+
+def as_samples(a: Any, name: str) -> FloatArray:
+    """Samples as a C-contiguous float64 array of shape (n, d); (n,) becomes (n, 1)."""
+    if a is None:
+        raise TypeError(f"{name} is None; pass an array of samples of shape (n,) or (n, d)")
+    arr = _to_numpy(a)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} has dtype {arr.dtype}; pass numbers (bool, int or float). "
+            "For labels use the discrete options (x_discrete=True / y_discrete=True)."
+        )
+    if arr.ndim == 1:
+        arr = arr.reshape(-1, 1)
+    elif arr.ndim != 2:
+        raise ValueError(
+            f"{name} has shape {arr.shape}; pass samples of shape (n,) or (n, d) "
+            "with samples along the first axis"
+        )
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); pass at least 2 samples")
+    out = np.ascontiguousarray(arr, dtype=np.float64)
+    if not np.isfinite(out).all():
+        bad = "NaN" if np.isnan(out).any() else "infinite values"
+        raise ValueError(f"{name} contains {bad}; remove or impute them first")
+    return out
+
+
+def as_labels(a: Any, name: str) -> tuple[npt.NDArray[np.int64], int]:
+    """Discrete samples of any type as codes 0..m-1 (rows of a 2-D array are joint symbols)."""
+    if a is None:
+        raise TypeError(f"{name} is None; pass an array of labels of shape (n,) or (n, d)")
+    arr = _to_numpy(a)
+    if arr.ndim not in (1, 2):
+        raise ValueError(f"{name} has shape {arr.shape}; pass labels of shape (n,) or (n, d)")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} is empty; pass at least 2 samples")
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinite labels; remove them first")
+    if arr.dtype.kind == "O":
+        try:
+            arr = arr.astype(str)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"{name} holds objects that cannot serve as labels") from err
+    if arr.ndim == 2:
+        _, codes = np.unique(arr, axis=0, return_inverse=True)
+    else:
+        _, codes = np.unique(arr, return_inverse=True)
+    codes = np.ascontiguousarray(codes.reshape(-1), dtype=np.int64)
+    return codes, int(codes.max()) + 1
+
+
+def same_length(n: int, other: np.ndarray[Any, Any], name: str) -> None:
+    if other.shape[0] != n:
+        raise ValueError(
+            f"{name} has {other.shape[0]} samples but x has {n}; "
+            "pass the same samples, one per row"
+        )
+
+
+def check_k(k: Any, n: int) -> int:
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+        raise TypeError(f"k must be an int, got {type(k).__name__}")
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    if k >= n:
+        raise ValueError(f"k={k} needs more than k samples, but there are {n}; use k <= {n - 1}")
+    return int(k)
+
+
+def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+    return str(value)
+
+
+def n_threads(n_jobs: Any) -> int:
+    """None or -1: every core this process may use; otherwise a positive count."""
+    if n_jobs is None or (not isinstance(n_jobs, bool) and n_jobs == -1):
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # not on Linux
+            return os.cpu_count() or 1
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral):
+        raise TypeError(f"n_jobs must be None or an int, got {type(n_jobs).__name__}")
+    if n_jobs < 1:
+        raise ValueError(f"n_jobs must be a positive number of threads, or -1 for all; got {n_jobs}")
+    return int(n_jobs)
+
+
+def seed_of(random_state: Any) -> int:
+    """A 64-bit seed: None gives a fixed seed, so results are reproducible by default."""
+    if random_state is None:
+        return 0
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(0, 2**63))
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(0, 2**31))
+    if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral):
+        raise TypeError(
+            "random_state must be None, an int or a numpy.random.Generator; "
+            f"got {type(random_state).__name__}"
+        )
+    if random_state < 0:
+        raise ValueError(f"random_state must be >= 0, got {random_state}")
+    return int(random_state) % 2**64
+
+
+def log_base(base: Any) -> float:
+    """The divisor that turns nats into the requested unit."""
+    if base is None:
+        return 1.0
+    if isinstance(base, bool) or not isinstance(base, numbers.Real):
+        raise TypeError(f"base must be None or a positive number, got {type(base).__name__}")
+    if not np.isfinite(base) or base <= 0 or base == 1:
+        raise ValueError(f"base must be positive and not 1 (2 gives bits), got {base}")
+    return float(np.log(base))
+
+
+def check_flag(value: Any, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
+    return bool(value)
