@@ -16,6 +16,9 @@ namespace {
 // and sorted again later, so they never sit in memory beside the joint tree.
 constexpr std::size_t kKeepSortedUpTo = std::size_t{1} << 25;
 
+// How far ahead to prefetch per-sample values read in another order than the loop's.
+constexpr std::size_t kPrefetch = 16;
+
 // Looks for repeated values in every column that may be jittered and switches the jitter
 // on where it finds them. Returns, per variable, its sorted line when the variable is 1-D
 // and small enough to keep (ready for the marginal counts), else null.
@@ -69,6 +72,8 @@ double sum_over_counts(const NeighbourIndex& index, const double* radii, bool st
     return blocked_sum(index.size(), par, [&](std::size_t begin, std::size_t end) {
         double s = 0.0;
         for (std::size_t pos = begin; pos < end; ++pos) {
+            // radii is in another order than the index: fetch ahead, or every read misses.
+            if (pos + kPrefetch < end) __builtin_prefetch(&radii[index.original(pos + kPrefetch)]);
             const std::uint32_t i = index.original(pos);
             s += term(i, index.count_others(pos, radii[i], strict));
         }
@@ -92,21 +97,24 @@ double ksg_mutual_info(Variable& x, Variable& y, int k, int algorithm, const Par
     std::vector<double> radius_x(n), radius_y(algorithm == 2 ? n : 0);
     {
         auto joint = index_of({&x, &y}, nullptr, par);
-        const ChebyshevTree& tree = *joint->tree();
         const int dx = x.d, d = x.d + y.d;
         blocked_sum(n, par, [&](std::size_t begin, std::size_t end) {
             KnnScratch s(k);
             for (std::size_t pos = begin; pos < end; ++pos) {
-                tree.knn(pos, k, s.dist.data(), s.nbr.data());
-                const std::uint32_t i = tree.original(pos);
+                if (pos + kPrefetch < end) {
+                    __builtin_prefetch(&radius_x[joint->original(pos + kPrefetch)], 1);
+                    if (algorithm == 2) __builtin_prefetch(&radius_y[joint->original(pos + kPrefetch)], 1);
+                }
+                joint->knn(pos, k, s);
+                const std::uint32_t i = joint->original(pos);
                 if (algorithm == 1) {
                     radius_x[i] = s.dist[k - 1];
                     continue;
                 }
-                const double* q = tree.point(pos);
+                const double* q = joint->point(pos);
                 double ex = 0.0, ey = 0.0;
                 for (int t = 0; t < k; ++t) {
-                    const double* p = tree.point(s.nbr[t]);
+                    const double* p = joint->point(s.nbr[t]);
                     for (int c = 0; c < dx; ++c) ex = std::max(ex, std::abs(p[c] - q[c]));
                     for (int c = dx; c < d; ++c) ey = std::max(ey, std::abs(p[c] - q[c]));
                 }
@@ -251,22 +259,25 @@ double ross_mutual_info(Variable& x, const std::int64_t* labels, std::int64_t n_
 
 double gao_mixed_mutual_info(Variable& x, Variable& y, int k, const Parallel& par, double* local) {
     const std::size_t n = x.n;
-    // rho: joint k-th neighbour distance. Where it is 0 the sample sits on a discrete atom and
-    // k is replaced by the number of exact joint copies of the sample.
-    std::vector<double> rho(n);
+    // rho: joint k-th neighbour distance. Where it is 0 the sample sits on a discrete atom:
+    // k becomes the number of exact joint copies and the marginal counts become counts of
+    // exact marginal copies. Counts include the sample itself and enter through digamma, as
+    // in the authors' reference code; the paper's ln(n + 1) form is biased low when counts
+    // stay small, which is exactly the discrete case.
+    std::vector<double> radius(n);
     std::vector<double> psi_k(n);
     {
         auto joint = index_of({&x, &y}, nullptr, par);
-        const ChebyshevTree& tree = *joint->tree();
         const double psi_default = digamma(k);
         blocked_sum(n, par, [&](std::size_t begin, std::size_t end) {
             KnnScratch s(k);
             for (std::size_t pos = begin; pos < end; ++pos) {
-                const std::uint32_t i = tree.original(pos);
-                rho[i] = joint->kth_distance(pos, k, s);
-                psi_k[i] = rho[i] > 0.0
-                               ? psi_default
-                               : digamma(static_cast<double>(joint->count_others(pos, 0.0, false)));
+                const std::uint32_t i = joint->original(pos);
+                const double rho = joint->kth_distance(pos, k, s);
+                // "< smallest positive double" is "== 0": one strict rule covers both cases.
+                radius[i] = rho > 0.0 ? rho : std::numeric_limits<double>::denorm_min();
+                psi_k[i] = rho > 0.0 ? psi_default
+                                     : digamma(static_cast<double>(joint->count_others(pos, 0.0, false)) + 1.0);
             }
             return 0.0;
         });
@@ -277,12 +288,12 @@ double gao_mixed_mutual_info(Variable& x, Variable& y, int k, const Parallel& pa
     double sum_k = 0.0;
     for (double v : psi_k) sum_k += v;
     auto term = [&](std::uint32_t i, std::size_t count) {
-        const double t = std::log(static_cast<double>(count) + 1.0);
+        const double t = digamma(static_cast<double>(count) + 1.0);
         if (local) local[i] -= t;
         return t;
     };
-    const double sx = sum_over_counts(*index_of({&x}, nullptr, par), rho.data(), false, par, term);
-    const double sy = sum_over_counts(*index_of({&y}, nullptr, par), rho.data(), false, par, term);
+    const double sx = sum_over_counts(*index_of({&x}, nullptr, par), radius.data(), true, par, term);
+    const double sy = sum_over_counts(*index_of({&y}, nullptr, par), radius.data(), true, par, term);
     return log_n + (sum_k - sx - sy) / static_cast<double>(n);
 }
 

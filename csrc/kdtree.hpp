@@ -81,20 +81,27 @@ class ChebyshevTree {
         std::fill(dist, dist + k, inf);
         std::fill(nbr, nbr + k, std::uint32_t(0));
         const double* q = point(pos);
-        // Start from the query's own leaf: it gives a tight bound before the descent.
+        // The query's own leaf: it sets a tight bound before anything else is visited.
         std::size_t node = 0, lo = 0, hi = n_;
         for (int level = 0; level < depth_; ++level) {
             std::size_t mid = lo + (hi - lo) / 2;
-            if (pos < mid) {
-                node = 2 * node + 1;
-                hi = mid;
-            } else {
-                node = 2 * node + 2;
-                lo = mid;
-            }
+            node = 2 * node + (pos < mid ? 1 : 2);
+            (pos < mid ? hi : lo) = mid;
         }
         scan_leaf(q, pos, lo, hi, k, dist, nbr);
-        knn_descend(q, pos, node, 0, 0, n_, 0, k, dist, nbr);
+        // Walk up: visit each sibling subtree that may hold a nearer point, and stop as soon
+        // as the ball of the current k-th distance lies inside the node's box (every point
+        // outside the subtree is then at least that far away).
+        for (int level = depth_; level > 0; --level) {
+            if (ball_inside(q, dist[k - 1], node)) break;
+            const std::size_t sibling = node % 2 ? node + 1 : node - 1;
+            if (min_dist(q, sibling) < dist[k - 1]) {
+                std::size_t slo, shi;
+                range_of(sibling, level, slo, shi);
+                knn_descend(q, pos, sibling, slo, shi, level, k, dist, nbr);
+            }
+            node = (node - 1) / 2;
+        }
     }
 
     // Number of stored points p with max_c |p_c - q_c| < r (strict) or <= r, q itself
@@ -176,33 +183,48 @@ class ChebyshevTree {
         std::swap(index_[a], index_[b]);
     }
 
-    // Quickselect on rows [lo, hi) by one coordinate: afterwards row nth holds the value
-    // that belongs there in sorted order, with no larger value before it and no smaller after.
+    // Selection on rows [lo, hi) by one coordinate (Floyd and Rivest, 1975): afterwards row
+    // nth holds the value that belongs there in sorted order, with no larger value before it
+    // and no smaller one after. A pivot taken from a small sample around nth makes one pass
+    // over the range nearly always enough.
     void select(std::size_t lo, std::size_t hi, std::size_t nth, int axis) {
-        while (hi - lo > 16) {
-            // Median of three moved to lo; Hoare partition around it.
-            std::size_t m = lo + (hi - lo) / 2;
-            if (key(m, axis) < key(lo, axis)) swap_rows(m, lo);
-            if (key(hi - 1, axis) < key(lo, axis)) swap_rows(hi - 1, lo);
-            if (key(hi - 1, axis) < key(m, axis)) swap_rows(hi - 1, m);
-            swap_rows(lo, m);  // lo now holds the median of the three
-            const double pivot = key(lo, axis);
-            std::size_t i = lo - 1, j = hi;  // wraps for lo == 0, incremented before use
-            while (true) {
-                do ++i; while (key(i, axis) < pivot);
-                do --j; while (key(j, axis) > pivot);
-                if (i >= j) break;
-                swap_rows(i, j);
+        select_inclusive(static_cast<std::ptrdiff_t>(lo), static_cast<std::ptrdiff_t>(hi) - 1,
+                         static_cast<std::ptrdiff_t>(nth), axis);
+    }
+
+    void select_inclusive(std::ptrdiff_t left, std::ptrdiff_t right, std::ptrdiff_t nth, int axis) {
+        while (right > left) {
+            if (right - left > 600) {
+                const double n = static_cast<double>(right - left + 1);
+                const double i = static_cast<double>(nth - left + 1);
+                const double z = std::log(n);
+                const double s = 0.5 * std::exp(2.0 * z / 3.0);
+                const double sd = 0.5 * std::sqrt(z * s * (n - s) / n) * (i - n / 2 < 0 ? -1.0 : 1.0);
+                const auto sample_left = std::max(left, static_cast<std::ptrdiff_t>(nth - i * s / n + sd));
+                const auto sample_right =
+                    std::min(right, static_cast<std::ptrdiff_t>(nth + (n - i) * s / n + sd));
+                select_inclusive(sample_left, sample_right, nth, axis);
             }
-            // Rows [lo, j] <= pivot <= rows [j + 1, hi), with lo <= j < hi - 1.
-            if (nth <= j)
-                hi = j + 1;
-            else
-                lo = j + 1;
+            const double t = key(nth, axis);
+            std::ptrdiff_t i = left, j = right;
+            swap_rows(left, nth);
+            if (key(right, axis) > t) swap_rows(right, left);
+            while (i < j) {
+                swap_rows(i, j);
+                ++i;
+                --j;
+                while (key(i, axis) < t) ++i;
+                while (key(j, axis) > t) --j;
+            }
+            if (key(left, axis) == t) {
+                swap_rows(left, j);
+            } else {
+                ++j;
+                swap_rows(j, right);
+            }
+            if (j <= nth) left = j + 1;
+            if (nth <= j) right = j - 1;
         }
-        for (std::size_t i = lo + 1; i < hi; ++i)
-            for (std::size_t j = i; j > lo && key(j, axis) < key(j - 1, axis); --j)
-                swap_rows(j, j - 1);
     }
 
     void scan_leaf(const double* q, std::size_t self, std::size_t lo, std::size_t hi, int k,
@@ -229,23 +251,46 @@ class ChebyshevTree {
         }
     }
 
-    void knn_descend(const double* q, std::size_t self, std::size_t skip, std::size_t node,
-                     std::size_t lo, std::size_t hi, int level, int k, double* dist,
-                     std::uint32_t* nbr) const {
+    void knn_descend(const double* q, std::size_t self, std::size_t node, std::size_t lo,
+                     std::size_t hi, int level, int k, double* dist, std::uint32_t* nbr) const {
         if (level == depth_) {
-            if (node != skip) scan_leaf(q, self, lo, hi, k, dist, nbr);
+            scan_leaf(q, self, lo, hi, k, dist, nbr);
             return;
         }
         const std::size_t mid = lo + (hi - lo) / 2;
         const std::size_t left = 2 * node + 1, right = left + 1;
         const double dl = min_dist(q, left), dr = min_dist(q, right);
         if (dl <= dr) {
-            if (dl < dist[k - 1]) knn_descend(q, self, skip, left, lo, mid, level + 1, k, dist, nbr);
-            if (dr < dist[k - 1]) knn_descend(q, self, skip, right, mid, hi, level + 1, k, dist, nbr);
+            if (dl < dist[k - 1]) knn_descend(q, self, left, lo, mid, level + 1, k, dist, nbr);
+            if (dr < dist[k - 1]) knn_descend(q, self, right, mid, hi, level + 1, k, dist, nbr);
         } else {
-            if (dr < dist[k - 1]) knn_descend(q, self, skip, right, mid, hi, level + 1, k, dist, nbr);
-            if (dl < dist[k - 1]) knn_descend(q, self, skip, left, lo, mid, level + 1, k, dist, nbr);
+            if (dr < dist[k - 1]) knn_descend(q, self, right, mid, hi, level + 1, k, dist, nbr);
+            if (dl < dist[k - 1]) knn_descend(q, self, left, lo, mid, level + 1, k, dist, nbr);
         }
+    }
+
+    // The position range of a node at a given level, from the root's halvings.
+    void range_of(std::size_t node, int level, std::size_t& lo, std::size_t& hi) const {
+        lo = 0;
+        hi = n_;
+        for (int l = level - 1; l >= 0; --l) {
+            const std::size_t ancestor_child = ((node + 1) >> l) - 1;  // node's ancestor at level-l
+            const std::size_t mid = lo + (hi - lo) / 2;
+            if (ancestor_child % 2)
+                hi = mid;
+            else
+                lo = mid;
+        }
+    }
+
+    // True when no point outside the node can be nearer than r: the ball of radius r around
+    // q lies in the node's box (distances to the box sides computed as point distances are).
+    bool ball_inside(const double* q, double r, std::size_t node) const {
+        const double* lo = box_lo(node);
+        const double* hi = box_hi(node);
+        for (int c = 0; c < d_; ++c)
+            if (q[c] - lo[c] < r || hi[c] - q[c] < r) return false;
+        return true;
     }
 
     std::size_t count_node(const double* q, double r, bool strict, std::size_t node,

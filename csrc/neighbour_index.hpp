@@ -1,5 +1,6 @@
 // Neighbour queries over one point set, by the fastest exact structure for its dimension:
-// a sorted line in 1-D, the max-norm kd-tree otherwise. Positions run over the structure's
+// a sorted line in 1-D, a grid in 2-D when the density is even enough for one, the
+// max-norm kd-tree otherwise. Positions run over the structure's
 // own order (queries in that order touch memory sequentially); original(pos) maps back.
 #pragma once
 
@@ -8,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "grid.hpp"
 #include "kdtree.hpp"
 #include "parallel.hpp"
 #include "sorted_line.hpp"
@@ -25,27 +27,47 @@ class NeighbourIndex {
     // fill(i, out) writes the d coordinates of item i, for i in [0, n).
     template <class Fill>
     NeighbourIndex(std::size_t n, int d, const Fill& fill, const Parallel& par) {
-        if (d == 1)
+        if (d == 1) {
             line_ = std::make_unique<SortedLine>(n, [&](std::size_t i) {
                 double v;
                 fill(i, &v);
                 return v;
             });
-        else
-            tree_ = std::make_unique<ChebyshevTree>(n, d, fill, par);
+            return;
+        }
+        if (d == 2) {
+            grid_ = std::make_unique<ChebyshevGrid2D>(n, fill);
+            if (grid_->balanced()) return;
+            grid_.reset();
+        }
+        tree_ = std::make_unique<ChebyshevTree>(n, d, fill, par);
     }
     explicit NeighbourIndex(std::unique_ptr<SortedLine> line) : line_(std::move(line)) {}
 
-    std::size_t size() const { return line_ ? line_->size() : tree_->size(); }
-    std::uint32_t original(std::size_t pos) const {
-        return line_ ? line_->original(pos) : tree_->original(pos);
+    std::size_t size() const {
+        return line_ ? line_->size() : grid_ ? grid_->size() : tree_->size();
     }
-    const ChebyshevTree* tree() const { return tree_.get(); }
+    std::uint32_t original(std::size_t pos) const {
+        return line_ ? line_->original(pos) : grid_ ? grid_->original(pos) : tree_->original(pos);
+    }
+    // Coordinates of the item at pos (not for the 1-D line).
+    const double* point(std::size_t pos) const {
+        return grid_ ? grid_->point(pos) : tree_->point(pos);
+    }
+
+    // The k nearest other items of the item at pos: distances ascending in s.dist, positions
+    // in s.nbr (not for the 1-D line).
+    void knn(std::size_t pos, int k, KnnScratch& s) const {
+        if (grid_)
+            grid_->knn(pos, k, s.dist.data(), s.nbr.data());
+        else
+            tree_->knn(pos, k, s.dist.data(), s.nbr.data());
+    }
 
     // Distance to the k-th nearest other item of the item at pos.
     double kth_distance(std::size_t pos, int k, KnnScratch& s) const {
         if (line_) return line_->kth_distance(pos, k);
-        tree_->knn(pos, k, s.dist.data(), s.nbr.data());
+        knn(pos, k, s);
         return s.dist[k - 1];
     }
 
@@ -54,11 +76,14 @@ class NeighbourIndex {
         if (line_) return line_->count(pos, r, strict);
         // The item itself is at distance exactly 0.
         const std::size_t self = strict ? (r > 0.0) : 1;
-        return tree_->count_within(tree_->point(pos), r, strict) - self;
+        const std::size_t all = grid_ ? grid_->count_within(grid_->point(pos), r, strict)
+                                      : tree_->count_within(tree_->point(pos), r, strict);
+        return all - self;
     }
 
    private:
     std::unique_ptr<SortedLine> line_;
+    std::unique_ptr<ChebyshevGrid2D> grid_;
     std::unique_ptr<ChebyshevTree> tree_;
 };
 

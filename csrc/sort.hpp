@@ -27,7 +27,7 @@ inline double from_order_key(std::uint64_t k) {
 // Sorts values ascending and returns, in order, the index each value came from.
 // values: in = any order, out = sorted. Stable.
 inline void radix_argsort(std::vector<double>& values, std::vector<std::uint32_t>& order) {
-    constexpr int kBits = 11, kPasses = 6;
+    constexpr int kBits = 8, kPasses = 8;
     constexpr std::size_t kBuckets = std::size_t{1} << kBits;
     const std::size_t n = values.size();
     std::vector<std::uint64_t> keys(n), keys_tmp(n);

@@ -67,54 +67,37 @@ class SortedLine {
     // Number of other items j with |x_j - x_pos| < r (strict) or <= r.
     std::size_t count(std::size_t pos, double r, bool strict) const {
         const double v = values_[pos];
-        auto inside = [&](double diff) { return strict ? diff < r : diff <= r; };
+        const double* x = values_.data();
         const std::size_t n = values_.size();
-
-        // Right: last position (from pos) whose difference is inside, by galloping.
-        std::size_t lo = pos, hi = n, step = 1;
-        while (true) {
-            std::size_t probe = lo + step;
-            if (probe >= n) break;
-            if (!inside(values_[probe] - v)) {
-                hi = probe;
-                break;
-            }
-            lo = probe;
-            step *= 2;
+        if (strict) {
+            return run_length(pos, n - 1 - pos, [&](std::size_t t) { return x[pos + t] - v < r; }) +
+                   run_length(pos, pos, [&](std::size_t t) { return v - x[pos - t] < r; });
         }
-        while (hi - lo > 1) {
-            std::size_t mid = lo + (hi - lo) / 2;
-            if (inside(values_[mid] - v))
-                lo = mid;
-            else
-                hi = mid;
-        }
-        const std::size_t n_right = lo - pos;
-
-        // Left, mirrored: positions are counted as distances below pos.
-        std::size_t lo_off = 0, hi_off = pos + 1;
-        step = 1;
-        while (true) {
-            std::size_t probe = lo_off + step;
-            if (probe > pos) break;
-            if (!inside(v - values_[pos - probe])) {
-                hi_off = probe;
-                break;
-            }
-            lo_off = probe;
-            step *= 2;
-        }
-        while (hi_off - lo_off > 1) {
-            std::size_t mid = lo_off + (hi_off - lo_off) / 2;
-            if (inside(v - values_[pos - mid]))
-                lo_off = mid;
-            else
-                hi_off = mid;
-        }
-        return n_right + lo_off;
+        return run_length(pos, n - 1 - pos, [&](std::size_t t) { return x[pos + t] - v <= r; }) +
+               run_length(pos, pos, [&](std::size_t t) { return v - x[pos - t] <= r; });
     }
 
    private:
+    // Largest t in [0, limit] with inside(1..t) all true, for a predicate that is true up
+    // to some offset and false after: gallop out to bracket it, then halve branch-free
+    // (the comparisons are unpredictable, the galloping ones are not).
+    template <class Inside>
+    static std::size_t run_length(std::size_t /*pos*/, std::size_t limit, const Inside& inside) {
+        std::size_t known = 0, step = 1;  // inside(known) holds (0 trivially)
+        while (step <= limit - known && inside(known + step)) {
+            known += step;
+            step *= 2;
+        }
+        // The answer is in [known, min(known + step, limit + 1)).
+        std::size_t len = std::min(step, limit + 1 - known);
+        while (len > 1) {
+            const std::size_t half = len / 2;
+            known = inside(known + half) ? known + half : known;
+            len -= half;
+        }
+        return known;
+    }
+
     std::vector<double> values_;
     std::vector<std::uint32_t> order_;
 };

@@ -1,0 +1,224 @@
+// An exact max-norm neighbour grid for 2-D points: square cells of side h, chosen so that a
+// random point's cell holds about three points, with points stored cell by cell (counting
+// sort). Each row of cells keeps only the span between its first and last occupied cell,
+// so a band of strongly dependent data or a round blob costs memory in proportion to the
+// points, not to their bounding box. A k-NN query scans square rings of cells around
+// the query's cell and stops once the next ring is no nearer than the current k-th
+// distance: usually the 3 x 3 block is all it reads, a fraction of a kd-tree descent, and
+// the build is a few linear passes.
+//
+// Where the density is too uneven for any one cell size (heavy tails, far outliers), the
+// spans grow too long; `balanced()` then says no and the caller uses the kd-tree.
+//
+// Cell indices are computed in floating point, so cell borders are only approximately
+// where x0 + c * h says. Every stopping decision keeps a margin far larger than that
+// rounding; the point distances themselves are exact.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace fastit {
+
+class ChebyshevGrid2D {
+   public:
+    // fill(i, out) writes the two coordinates of item i, for i in [0, n).
+    template <class Fill>
+    explicit ChebyshevGrid2D(std::size_t n, const Fill& fill) : n_(n) {
+        // fill() is cheap and deterministic: calling it in each pass saves a copy of the data.
+        double p[2];
+        double lo[2] = {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
+        double hi[2] = {-lo[0], -lo[1]};
+        for (std::size_t i = 0; i < n; ++i) {
+            fill(i, p);
+            for (int c = 0; c < 2; ++c) {
+                lo[c] = std::min(lo[c], p[c]);
+                hi[c] = std::max(hi[c], p[c]);
+            }
+        }
+        const double wx = hi[0] - lo[0], wy = hi[1] - lo[1];
+        if (!(wx > 0.0 && wy > 0.0) || n < 64 || n >= (std::size_t{1} << 31)) return;
+        x0_ = lo[0];
+        y0_ = lo[1];
+
+        // A first cell size from the bounding box, then rescaled so that the mean occupancy
+        // of a random point's cell (which grows as h^2) comes out near the target.
+        set_cell_size(std::sqrt(wx * wy * 2.0 / static_cast<double>(n)), wx, wy);
+        {
+            std::vector<std::uint32_t> count(gx_ * gy_, 0);
+            for (std::size_t i = 0; i < n; ++i) {
+                fill(i, p);
+                ++count[cell_y(p[1]) * gx_ + cell_x(p[0])];
+            }
+            const double occupancy = mean_occupancy(count);
+            if (occupancy > kTargetOccupancy)
+                set_cell_size(h_ * std::sqrt(kTargetOccupancy / occupancy), wx, wy);
+        }
+
+        // Occupied span of every row, then the cells of all spans back to back.
+        row_first_.assign(gy_, gx_);
+        row_last_.assign(gy_, 0);
+        for (std::size_t i = 0; i < n; ++i) {
+            fill(i, p);
+            const std::size_t cy = cell_y(p[1]), cx = cell_x(p[0]);
+            row_first_[cy] = std::min(row_first_[cy], cx);
+            row_last_[cy] = std::max(row_last_[cy], cx);
+        }
+        row_offset_.assign(gy_ + 1, 0);
+        for (std::size_t y = 0; y < gy_; ++y) {
+            const std::size_t span = row_first_[y] <= row_last_[y] ? row_last_[y] - row_first_[y] + 1 : 0;
+            row_offset_[y + 1] = row_offset_[y] + span;
+        }
+        if (row_offset_[gy_] > kMaxCellsPerPoint * n) return;
+
+        std::vector<std::uint32_t> cell(n);
+        start_.assign(row_offset_[gy_] + 1, 0);
+        for (std::size_t i = 0; i < n; ++i) {
+            fill(i, p);
+            const std::size_t cy = cell_y(p[1]);
+            cell[i] = static_cast<std::uint32_t>(row_offset_[cy] + cell_x(p[0]) - row_first_[cy]);
+            ++start_[cell[i] + 1];
+        }
+        if (mean_occupancy(start_) > kMaxOccupancy) return;
+        for (std::size_t c = 1; c < start_.size(); ++c) start_[c] += start_[c - 1];
+        coords_.resize(2 * n);
+        index_.resize(n);
+        std::vector<std::uint32_t> next(start_.begin(), start_.end() - 1);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint32_t dst = next[cell[i]]++;
+            fill(i, &coords_[2 * dst]);
+            index_[dst] = static_cast<std::uint32_t>(i);
+        }
+        balanced_ = true;
+    }
+
+    bool balanced() const { return balanced_; }
+    std::size_t size() const { return n_; }
+    const double* point(std::size_t pos) const { return &coords_[2 * pos]; }
+    std::uint32_t original(std::size_t pos) const { return index_[pos]; }
+
+    // Same contract as ChebyshevTree::knn.
+    void knn(std::size_t pos, int k, double* dist, std::uint32_t* nbr) const {
+        std::fill(dist, dist + k, std::numeric_limits<double>::infinity());
+        std::fill(nbr, nbr + k, std::uint32_t(0));
+        const double* q = point(pos);
+        visit_rings(q, [&](double ring_bound) { return ring_bound >= dist[k - 1]; },
+                    [&](std::size_t begin, std::size_t end) {
+                        for (std::size_t j = begin; j < end; ++j) {
+                            if (j == pos) continue;
+                            const double dj = std::max(std::abs(coords_[2 * j] - q[0]),
+                                                       std::abs(coords_[2 * j + 1] - q[1]));
+                            if (dj >= dist[k - 1]) continue;
+                            int t = k - 1;
+                            while (t > 0 && dist[t - 1] > dj) {
+                                dist[t] = dist[t - 1];
+                                nbr[t] = nbr[t - 1];
+                                --t;
+                            }
+                            dist[t] = dj;
+                            nbr[t] = static_cast<std::uint32_t>(j);
+                        }
+                    });
+    }
+
+    // Number of stored points within r of q (< r if strict, else <=), q itself included.
+    std::size_t count_within(const double* q, double r, bool strict) const {
+        std::size_t count = 0;
+        visit_rings(q, [&](double ring_bound) { return strict ? ring_bound >= r : ring_bound > r; },
+                    [&](std::size_t begin, std::size_t end) {
+                        for (std::size_t j = begin; j < end; ++j) {
+                            const double dj = std::max(std::abs(coords_[2 * j] - q[0]),
+                                                       std::abs(coords_[2 * j + 1] - q[1]));
+                            count += strict ? (dj < r) : (dj <= r);
+                        }
+                    });
+        return count;
+    }
+
+   private:
+    std::size_t n_;
+    bool balanced_ = false;
+    double x0_ = 0, y0_ = 0, h_ = 1, inv_h_ = 1, margin_ = 0;
+    std::size_t gx_ = 0, gy_ = 0;
+    std::vector<double> coords_;
+    std::vector<std::uint32_t> index_;
+    // Row y holds cells row_first_[y]..row_last_[y], numbered from row_offset_[y];
+    // the points of cell c are [start_[c], start_[c + 1]).
+    std::vector<std::size_t> row_first_, row_last_, row_offset_;
+    std::vector<std::uint32_t> start_;
+
+    static constexpr double kTargetOccupancy = 2.5;
+    static constexpr double kMaxOccupancy = 12.0;
+    static constexpr std::size_t kMaxCellsPerPoint = 4;
+
+    void set_cell_size(double h, double wx, double wy) {
+        h_ = std::max({h, wx / 65536.0, wy / 65536.0});  // at most 2^16 cells a side
+        inv_h_ = 1.0 / h_;
+        gx_ = static_cast<std::size_t>(wx * inv_h_) + 1;
+        gy_ = static_cast<std::size_t>(wy * inv_h_) + 1;
+        margin_ = 1e-6 * h_;
+    }
+
+    // Mean over points of the number of points in their cell, from per-cell counts.
+    double mean_occupancy(const std::vector<std::uint32_t>& count) const {
+        double sum = 0.0;
+        for (std::uint32_t c : count) sum += static_cast<double>(c) * static_cast<double>(c);
+        return sum / static_cast<double>(n_);
+    }
+
+    std::size_t cell_x(double v) const {
+        return std::min(static_cast<std::size_t>((v - x0_) * inv_h_), gx_ - 1);
+    }
+    std::size_t cell_y(double v) const {
+        return std::min(static_cast<std::size_t>((v - y0_) * inv_h_), gy_ - 1);
+    }
+
+    // Scans rings t = 0, 1, ... of cells around q's cell, handing each run of consecutive
+    // cells to scan(begin, end). Before ring t it asks done(bound), bound being a lower
+    // limit on the distance from q to any point in ring t or beyond.
+    template <class Done, class Scan>
+    void visit_rings(const double* q, const Done& done, const Scan& scan) const {
+        const auto cx = static_cast<std::ptrdiff_t>(cell_x(q[0]));
+        const auto cy = static_cast<std::ptrdiff_t>(cell_y(q[1]));
+        const auto gx = static_cast<std::ptrdiff_t>(gx_), gy = static_cast<std::ptrdiff_t>(gy_);
+        const std::ptrdiff_t last_ring = std::max({cx, gx - 1 - cx, cy, gy - 1 - cy});
+        for (std::ptrdiff_t t = 0; t <= last_ring; ++t) {
+            if (t > 0) {
+                // Distance from q to the outside of the block of rings < t.
+                const double inner = static_cast<double>(t - 1);
+                const double bound =
+                    std::min({q[0] - (x0_ + (static_cast<double>(cx) - inner) * h_),
+                              (x0_ + (static_cast<double>(cx) + inner + 1.0) * h_) - q[0],
+                              q[1] - (y0_ + (static_cast<double>(cy) - inner) * h_),
+                              (y0_ + (static_cast<double>(cy) + inner + 1.0) * h_) - q[1]}) -
+                    margin_;
+                if (done(bound)) return;
+            }
+            const std::ptrdiff_t y_lo = std::max<std::ptrdiff_t>(cy - t, 0);
+            const std::ptrdiff_t y_hi = std::min<std::ptrdiff_t>(cy + t, gy - 1);
+            for (std::ptrdiff_t y = y_lo; y <= y_hi; ++y) {
+                const auto first = static_cast<std::ptrdiff_t>(row_first_[y]);
+                const auto last = static_cast<std::ptrdiff_t>(row_last_[y]);
+                const std::size_t base = row_offset_[y];
+                // Cells [a, b] of row y, clipped to its occupied span.
+                auto run = [&](std::ptrdiff_t a, std::ptrdiff_t b) {
+                    a = std::max(a, first);
+                    b = std::min(b, last);
+                    if (a <= b) scan(start_[base + (a - first)], start_[base + (b - first) + 1]);
+                };
+                if (y == cy - t || y == cy + t) {
+                    run(cx - t, cx + t);
+                } else {
+                    run(cx - t, cx - t);
+                    run(cx + t, cx + t);
+                }
+            }
+        }
+    }
+};
+
+}  // namespace fastit
