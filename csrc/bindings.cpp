@@ -12,6 +12,7 @@
 #include <string>
 
 #include "estimators.hpp"
+#include "sort.hpp"
 
 namespace py = pybind11;
 using fastit::Parallel;
@@ -98,6 +99,29 @@ py::object estimate(std::size_t n, bool local, const F& kernel) {
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "fastit's compiled core: max-norm neighbour search and k-NN estimators (nats).";
+
+    m.def(
+        "_set_large_input_threshold",
+        [](std::size_t n) {
+            const std::size_t old = fastit::large_input_threshold();
+            fastit::large_input_threshold() = n;
+            return old;
+        },
+        py::arg("n"),
+        "For tests: inputs above n samples take the memory-saving paths. Returns the old value.");
+
+    m.def(
+        "column_stats",
+        [](const Array& data, int n_jobs) {
+            Variable v = variable_of(data, "x");
+            Parallel par = parallel_of(n_jobs);
+            py::array_t<double> out({py::ssize_t{4}, static_cast<py::ssize_t>(v.d)});
+            double* buffer = out.mutable_data();
+            released([&] { fastit::column_stats(v, par, buffer); return 0; });
+            return out;
+        },
+        py::arg("data"), py::arg("n_jobs") = 1,
+        "Per column: mean, standard deviation (ddof=0), max |x - mean| and max |x|.");
 
     m.def(
         "knn_distances",

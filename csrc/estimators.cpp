@@ -12,10 +12,6 @@
 namespace fastit {
 namespace {
 
-// Above this many samples the sorted marginals made while looking for ties are dropped
-// and sorted again later, so they never sit in memory beside the joint tree.
-constexpr std::size_t kKeepSortedUpTo = std::size_t{1} << 25;
-
 // How far ahead to prefetch per-sample values read in another order than the loop's.
 constexpr std::size_t kPrefetch = 16;
 
@@ -35,7 +31,9 @@ std::vector<std::unique_ptr<SortedLine>> break_ties(const std::vector<Variable*>
 
     std::vector<std::unique_ptr<SortedLine>> lines(vars.size());
     const std::size_t n = vars.empty() ? 0 : vars[0]->n;
-    const bool keep = n <= kKeepSortedUpTo;
+    // For large inputs the sorted marginals made while looking for ties are dropped and
+    // sorted again later, so they never sit in memory beside the joint index.
+    const bool keep = n <= large_input_threshold();
     // Sorting columns side by side doubles the peak memory: only for small inputs.
     Parallel outer = par;
     if (!keep) outer.n_threads = 1;
@@ -43,13 +41,13 @@ std::vector<std::unique_ptr<SortedLine>> break_ties(const std::vector<Variable*>
         Variable& v = *vars[jobs[t].var];
         const int c = jobs[t].col;
         auto column = [&](std::size_t i) { return v.value(i, c); };
-        auto line = std::make_unique<SortedLine>(v.n, column);
+        auto line = std::make_unique<SortedLine>(v.n, column, par);
         if (v.columns[c].amplitude > 0.0 && line->has_ties()) {
             // The jitter stream comes from the column's sorted values, not from its place
             // in the call, so I(x; y) and I(y; x) jitter each column the same way.
             v.columns[c].stream = line->content_hash();
             v.columns[c].jittered = true;
-            if (v.d == 1 && keep) line = std::make_unique<SortedLine>(v.n, column);
+            if (v.d == 1 && keep) line = std::make_unique<SortedLine>(v.n, column, par);
         }
         if (v.d == 1 && keep) lines[jobs[t].var] = std::move(line);
     });
@@ -58,11 +56,12 @@ std::vector<std::unique_ptr<SortedLine>> break_ties(const std::vector<Variable*>
 
 // A neighbour index over the joint space of some variables, reusing a sorted line if given.
 std::unique_ptr<NeighbourIndex> index_of(const std::vector<const Variable*>& parts,
-                                         std::unique_ptr<SortedLine> line, const Parallel& par) {
+                                         std::unique_ptr<SortedLine> line, const Parallel& par,
+                                         Query use) {
     if (line) return std::make_unique<NeighbourIndex>(std::move(line));
     JointSpace space(parts);
     return std::make_unique<NeighbourIndex>(
-        space.n, space.d, [&](std::size_t i, double* out) { space.fill(i, out); }, par);
+        space.n, space.d, [&](std::size_t i, double* out) { space.fill(i, out); }, par, use);
 }
 
 // Sum over the items of term(i, count), count = others within radii[i] in the space.
@@ -94,9 +93,12 @@ double ksg_mutual_info(Variable& x, Variable& y, int k, int algorithm, const Par
 
     // KSG 1: one radius per sample, the joint k-th neighbour distance.
     // KSG 2: per marginal, the largest marginal distance among the k joint neighbours.
-    std::vector<double> radius_x(n), radius_y(algorithm == 2 ? n : 0);
+    std::vector<double> radius_x, radius_y;
     {
-        auto joint = index_of({&x, &y}, nullptr, par);
+        auto joint = index_of({&x, &y}, nullptr, par, Query::nearest);
+        // Allocated after the index, whose build needs its peak memory first.
+        radius_x.resize(n);
+        radius_y.resize(algorithm == 2 ? n : 0);
         const int dx = x.d, d = x.d + y.d;
         blocked_sum(n, par, [&](std::size_t begin, std::size_t end) {
             KnnScratch s(k);
@@ -138,8 +140,8 @@ double ksg_mutual_info(Variable& x, Variable& y, int k, int algorithm, const Par
     };
     const double* ry = algorithm == 1 ? radius_x.data() : radius_y.data();
     const double sx =
-        sum_over_counts(*index_of({&x}, std::move(lines[0]), par), radius_x.data(), strict, par, term);
-    const double sy = sum_over_counts(*index_of({&y}, std::move(lines[1]), par), ry, strict, par, term);
+        sum_over_counts(*index_of({&x}, std::move(lines[0]), par, Query::count), radius_x.data(), strict, par, term);
+    const double sy = sum_over_counts(*index_of({&y}, std::move(lines[1]), par, Query::count), ry, strict, par, term);
     return base - (sx + sy) / static_cast<double>(n);
 }
 
@@ -149,7 +151,7 @@ double frenzel_pompe_cmi(Variable& x, Variable& y, Variable& z, int k, const Par
     auto lines = break_ties({&x, &y, &z}, par);
     std::vector<double> radius(n);
     {
-        auto joint = index_of({&x, &y, &z}, nullptr, par);
+        auto joint = index_of({&x, &y, &z}, nullptr, par, Query::nearest);
         blocked_sum(n, par, [&](std::size_t begin, std::size_t end) {
             KnnScratch s(k);
             for (std::size_t pos = begin; pos < end; ++pos)
@@ -166,16 +168,16 @@ double frenzel_pompe_cmi(Variable& x, Variable& y, Variable& z, int k, const Par
             return t;
         };
     };
-    const double sxz = sum_over_counts(*index_of({&x, &z}, nullptr, par), radius.data(), true, par, term(1.0));
-    const double syz = sum_over_counts(*index_of({&y, &z}, nullptr, par), radius.data(), true, par, term(1.0));
-    const double sz = sum_over_counts(*index_of({&z}, std::move(lines[2]), par), radius.data(), true, par, term(-1.0));
+    const double sxz = sum_over_counts(*index_of({&x, &z}, nullptr, par, Query::count), radius.data(), true, par, term(1.0));
+    const double syz = sum_over_counts(*index_of({&y, &z}, nullptr, par, Query::count), radius.data(), true, par, term(1.0));
+    const double sz = sum_over_counts(*index_of({&z}, std::move(lines[2]), par, Query::count), radius.data(), true, par, term(-1.0));
     return base - (sxz + syz - sz) / static_cast<double>(n);
 }
 
 double kozachenko_leonenko_entropy(Variable& x, int k, const Parallel& par, double* local) {
     const std::size_t n = x.n;
     auto lines = break_ties({&x}, par);
-    auto index = index_of({&x}, std::move(lines[0]), par);
+    auto index = index_of({&x}, std::move(lines[0]), par, Query::nearest);
     // H = psi(n) - psi(k) + d <ln(2 eps)>: a max-norm ball of radius eps has volume (2 eps)^d.
     const double base = digamma(static_cast<double>(n)) - digamma(k);
     const double d = x.d;
@@ -224,7 +226,7 @@ double ross_mutual_info(Variable& x, const std::int64_t* labels, std::int64_t n_
                              [&](std::size_t j, double* out) {
                                  for (int col = 0; col < x.d; ++col) out[col] = x.value(members[j], col);
                              },
-                             par);
+                             par, Query::nearest);
         blocked_sum(m, par, [&](std::size_t begin, std::size_t end) {
             KnnScratch s(kc);
             for (std::size_t pos = begin; pos < end; ++pos)
@@ -239,7 +241,7 @@ double ross_mutual_info(Variable& x, const std::int64_t* labels, std::int64_t n_
                        [&](std::size_t j, double* out) {
                            for (int col = 0; col < x.d; ++col) out[col] = x.value(kept[j], col);
                        },
-                       par);
+                       par, Query::count);
     const double psi_n = digamma(n_kept);
     const double total = blocked_sum(kept.size(), par, [&](std::size_t begin, std::size_t end) {
         double sum = 0.0;
@@ -267,7 +269,7 @@ double gao_mixed_mutual_info(Variable& x, Variable& y, int k, const Parallel& pa
     std::vector<double> radius(n);
     std::vector<double> psi_k(n);
     {
-        auto joint = index_of({&x, &y}, nullptr, par);
+        auto joint = index_of({&x, &y}, nullptr, par, Query::nearest);
         const double psi_default = digamma(k);
         blocked_sum(n, par, [&](std::size_t begin, std::size_t end) {
             KnnScratch s(k);
@@ -292,13 +294,61 @@ double gao_mixed_mutual_info(Variable& x, Variable& y, int k, const Parallel& pa
         if (local) local[i] -= t;
         return t;
     };
-    const double sx = sum_over_counts(*index_of({&x}, nullptr, par), radius.data(), true, par, term);
-    const double sy = sum_over_counts(*index_of({&y}, nullptr, par), radius.data(), true, par, term);
+    const double sx = sum_over_counts(*index_of({&x}, nullptr, par, Query::count), radius.data(), true, par, term);
+    const double sy = sum_over_counts(*index_of({&y}, nullptr, par, Query::count), radius.data(), true, par, term);
     return log_n + (sum_k - sx - sy) / static_cast<double>(n);
 }
 
+void column_stats(const Variable& x, const Parallel& par, double* out) {
+    const int d = x.d;
+    const double n = static_cast<double>(x.n);
+    Blocks blocks{x.n, 1 << 14};
+    std::vector<double> partial(blocks.count() * d);
+    auto sum_blocks = [&](double* into) {
+        for (int c = 0; c < d; ++c) {
+            into[c] = 0.0;
+            for (std::size_t b = 0; b < blocks.count(); ++b) into[c] += partial[b * d + c];
+        }
+    };
+    std::vector<double> mean(d), var(d);
+    par.run(blocks.count(), [&](std::size_t b) {
+        for (int c = 0; c < d; ++c) {
+            double s = 0.0;
+            for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) s += x.raw(i, c);
+            partial[b * d + c] = s;
+        }
+    });
+    sum_blocks(mean.data());
+    for (double& m : mean) m /= n;
+    std::vector<double> dev_max(blocks.count() * d), abs_max(blocks.count() * d);
+    par.run(blocks.count(), [&](std::size_t b) {
+        for (int c = 0; c < d; ++c) {
+            double s = 0.0, dev = 0.0, mag = 0.0;
+            for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) {
+                const double v = x.raw(i, c), e = v - mean[c];
+                s += e * e;
+                dev = std::max(dev, std::abs(e));
+                mag = std::max(mag, std::abs(v));
+            }
+            partial[b * d + c] = s;
+            dev_max[b * d + c] = dev;
+            abs_max[b * d + c] = mag;
+        }
+    });
+    sum_blocks(var.data());
+    for (int c = 0; c < d; ++c) {
+        out[c] = mean[c];
+        out[d + c] = std::sqrt(var[c] / n);
+        out[2 * d + c] = out[3 * d + c] = 0.0;
+        for (std::size_t b = 0; b < blocks.count(); ++b) {
+            out[2 * d + c] = std::max(out[2 * d + c], dev_max[b * d + c]);
+            out[3 * d + c] = std::max(out[3 * d + c], abs_max[b * d + c]);
+        }
+    }
+}
+
 void knn_distances(Variable& x, int k, const Parallel& par, double* out) {
-    auto index = index_of({&x}, nullptr, par);
+    auto index = index_of({&x}, nullptr, par, Query::nearest);
     blocked_sum(x.n, par, [&](std::size_t begin, std::size_t end) {
         KnnScratch s(k);
         for (std::size_t pos = begin; pos < end; ++pos)
@@ -309,7 +359,7 @@ void knn_distances(Variable& x, int k, const Parallel& par, double* out) {
 
 void count_neighbors(Variable& x, const double* radii, bool strict, const Parallel& par,
                      std::int64_t* out) {
-    auto index = index_of({&x}, nullptr, par);
+    auto index = index_of({&x}, nullptr, par, Query::count);
     sum_over_counts(*index, radii, strict, par, [&](std::uint32_t i, std::size_t count) {
         out[i] = static_cast<std::int64_t>(count);
         return 0.0;

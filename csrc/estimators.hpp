@@ -30,6 +30,10 @@ double ross_mutual_info(Variable& x, const std::int64_t* labels, std::int64_t n_
 double gao_mixed_mutual_info(Variable& x, Variable& y, int k, const Parallel& par,
                              double* local);
 
+// Per column of x, rows of out (4 x d): mean, standard deviation (ddof=0), max |x - mean|
+// and max |x|; in two parallel passes, summed in fixed blocks (the same for any n_jobs).
+void column_stats(const Variable& x, const Parallel& par, double* out);
+
 // Max-norm distance from every point to its k-th nearest other point.
 void knn_distances(Variable& x, int k, const Parallel& par, double* out);
 

@@ -16,11 +16,14 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <vector>
+
+#include "parallel.hpp"
 
 namespace fastit {
 
@@ -28,71 +31,124 @@ class ChebyshevGrid2D {
    public:
     // fill(i, out) writes the two coordinates of item i, for i in [0, n).
     template <class Fill>
-    explicit ChebyshevGrid2D(std::size_t n, const Fill& fill) : n_(n) {
+    ChebyshevGrid2D(std::size_t n, const Fill& fill, const Parallel& par) : n_(n) {
+        if (n < 64 || n >= (std::size_t{1} << 31)) return;
+        // Contiguous chunks of samples, one per thread; every pass below gives the same
+        // result for any number of chunks (the scatter is a stable counting sort).
+        const std::size_t n_chunks = std::min<std::size_t>(std::max(par.n_threads, 1), 4);
+        auto chunk_begin = [&](std::size_t t) { return t * n / n_chunks; };
         // fill() is cheap and deterministic: calling it in each pass saves a copy of the data.
-        double p[2];
-        double lo[2] = {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
-        double hi[2] = {-lo[0], -lo[1]};
-        for (std::size_t i = 0; i < n; ++i) {
-            fill(i, p);
-            for (int c = 0; c < 2; ++c) {
-                lo[c] = std::min(lo[c], p[c]);
-                hi[c] = std::max(hi[c], p[c]);
+        std::vector<std::array<double, 4>> extent(n_chunks);
+        par.run(n_chunks, [&](std::size_t t) {
+            const double inf = std::numeric_limits<double>::infinity();
+            std::array<double, 4> e{inf, inf, -inf, -inf};
+            double p[2];
+            for (std::size_t i = chunk_begin(t); i < chunk_begin(t + 1); ++i) {
+                fill(i, p);
+                e = {std::min(e[0], p[0]), std::min(e[1], p[1]), std::max(e[2], p[0]), std::max(e[3], p[1])};
             }
+            extent[t] = e;
+        });
+        double lo[2] = {extent[0][0], extent[0][1]}, hi[2] = {extent[0][2], extent[0][3]};
+        for (const auto& e : extent) {
+            lo[0] = std::min(lo[0], e[0]);
+            lo[1] = std::min(lo[1], e[1]);
+            hi[0] = std::max(hi[0], e[2]);
+            hi[1] = std::max(hi[1], e[3]);
         }
         const double wx = hi[0] - lo[0], wy = hi[1] - lo[1];
-        if (!(wx > 0.0 && wy > 0.0) || n < 64 || n >= (std::size_t{1} << 31)) return;
+        if (!(wx > 0.0 && wy > 0.0)) return;  // degenerate: leave unbalanced
         x0_ = lo[0];
         y0_ = lo[1];
 
         // A first cell size from the bounding box, then rescaled so that the mean occupancy
-        // of a random point's cell (which grows as h^2) comes out near the target.
+        // of a random point's cell (which grows as h^2) comes out near the target. A sample
+        // of the points estimates the occupancy well enough for that.
         set_cell_size(std::sqrt(wx * wy * 2.0 / static_cast<double>(n)), wx, wy);
         {
+            constexpr std::size_t kEvery = 8;
             std::vector<std::uint32_t> count(gx_ * gy_, 0);
-            for (std::size_t i = 0; i < n; ++i) {
+            double p[2];
+            for (std::size_t i = 0; i < n; i += kEvery) {
                 fill(i, p);
                 ++count[cell_y(p[1]) * gx_ + cell_x(p[0])];
             }
-            const double occupancy = mean_occupancy(count);
+            const double m = static_cast<double>((n + kEvery - 1) / kEvery);
+            double sum = 0.0;
+            for (std::uint32_t c : count) sum += static_cast<double>(c) * (static_cast<double>(c) - 1.0);
+            const double occupancy = 1.0 + sum / m * static_cast<double>(kEvery);
             if (occupancy > kTargetOccupancy)
                 set_cell_size(h_ * std::sqrt(kTargetOccupancy / occupancy), wx, wy);
         }
 
         // Occupied span of every row, then the cells of all spans back to back.
+        std::vector<std::vector<std::uint32_t>> first(n_chunks), last(n_chunks);
+        par.run(n_chunks, [&](std::size_t t) {
+            first[t].assign(gy_, static_cast<std::uint32_t>(gx_));
+            last[t].assign(gy_, 0);
+            double p[2];
+            for (std::size_t i = chunk_begin(t); i < chunk_begin(t + 1); ++i) {
+                fill(i, p);
+                const std::size_t cy = cell_y(p[1]);
+                const auto cx = static_cast<std::uint32_t>(cell_x(p[0]));
+                first[t][cy] = std::min(first[t][cy], cx);
+                last[t][cy] = std::max(last[t][cy], cx);
+            }
+        });
         row_first_.assign(gy_, gx_);
         row_last_.assign(gy_, 0);
-        for (std::size_t i = 0; i < n; ++i) {
-            fill(i, p);
-            const std::size_t cy = cell_y(p[1]), cx = cell_x(p[0]);
-            row_first_[cy] = std::min(row_first_[cy], cx);
-            row_last_[cy] = std::max(row_last_[cy], cx);
-        }
         row_offset_.assign(gy_ + 1, 0);
         for (std::size_t y = 0; y < gy_; ++y) {
+            for (std::size_t t = 0; t < n_chunks; ++t) {
+                row_first_[y] = std::min<std::size_t>(row_first_[y], first[t][y]);
+                row_last_[y] = std::max<std::size_t>(row_last_[y], last[t][y]);
+            }
             const std::size_t span = row_first_[y] <= row_last_[y] ? row_last_[y] - row_first_[y] + 1 : 0;
             row_offset_[y + 1] = row_offset_[y] + span;
         }
-        if (row_offset_[gy_] > kMaxCellsPerPoint * n) return;
+        const std::size_t n_cells = row_offset_[gy_];
+        if (n_cells > kMaxCellsPerPoint * n) return;
 
-        std::vector<std::uint32_t> cell(n);
-        start_.assign(row_offset_[gy_] + 1, 0);
-        for (std::size_t i = 0; i < n; ++i) {
-            fill(i, p);
+        // Counting sort by cell: counts per chunk, then each chunk scatters its samples after
+        // those of the chunks before it.
+        auto cell_of = [&](const double* p) {
             const std::size_t cy = cell_y(p[1]);
-            cell[i] = static_cast<std::uint32_t>(row_offset_[cy] + cell_x(p[0]) - row_first_[cy]);
-            ++start_[cell[i] + 1];
+            return row_offset_[cy] + cell_x(p[0]) - row_first_[cy];
+        };
+        std::vector<std::vector<std::uint32_t>> count(n_chunks);
+        par.run(n_chunks, [&](std::size_t t) {
+            count[t].assign(n_cells, 0);
+            double p[2];
+            for (std::size_t i = chunk_begin(t); i < chunk_begin(t + 1); ++i) {
+                fill(i, p);
+                ++count[t][cell_of(p)];
+            }
+        });
+        start_.assign(n_cells + 1, 0);
+        double occupancy = 0.0;
+        for (std::size_t c = 0; c < n_cells; ++c) {
+            std::uint32_t in_cell = 0;
+            for (std::size_t t = 0; t < n_chunks; ++t) {
+                const std::uint32_t here = count[t][c];
+                count[t][c] = start_[c] + in_cell;  // where chunk t's first sample in c goes
+                in_cell += here;
+            }
+            start_[c + 1] = start_[c] + in_cell;
+            occupancy += static_cast<double>(in_cell) * static_cast<double>(in_cell);
         }
-        if (mean_occupancy(start_) > kMaxOccupancy) return;
-        for (std::size_t c = 1; c < start_.size(); ++c) start_[c] += start_[c - 1];
+        if (occupancy / static_cast<double>(n) > kMaxOccupancy) return;
         coords_.resize(2 * n);
         index_.resize(n);
-        std::vector<std::uint32_t> next(start_.begin(), start_.end() - 1);
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::uint32_t dst = next[cell[i]]++;
-            fill(i, &coords_[2 * dst]);
-            index_[dst] = static_cast<std::uint32_t>(i);
-        }
+        par.run(n_chunks, [&](std::size_t t) {
+            double p[2];
+            for (std::size_t i = chunk_begin(t); i < chunk_begin(t + 1); ++i) {
+                fill(i, p);
+                const std::uint32_t dst = count[t][cell_of(p)]++;
+                coords_[2 * dst] = p[0];
+                coords_[2 * dst + 1] = p[1];
+                index_[dst] = static_cast<std::uint32_t>(i);
+            }
+        });
         balanced_ = true;
     }
 
@@ -163,12 +219,6 @@ class ChebyshevGrid2D {
         margin_ = 1e-6 * h_;
     }
 
-    // Mean over points of the number of points in their cell, from per-cell counts.
-    double mean_occupancy(const std::vector<std::uint32_t>& count) const {
-        double sum = 0.0;
-        for (std::uint32_t c : count) sum += static_cast<double>(c) * static_cast<double>(c);
-        return sum / static_cast<double>(n_);
-    }
 
     std::size_t cell_x(double v) const {
         return std::min(static_cast<std::size_t>((v - x0_) * inv_h_), gx_ - 1);

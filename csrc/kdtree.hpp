@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -77,6 +78,46 @@ class ChebyshevTree {
     // dist[0..k), their tree positions in nbr[0..k). Ties at the k-th distance are broken
     // by traversal order; the distances themselves are exact.
     void knn(std::size_t pos, int k, double* dist, std::uint32_t* nbr) const {
+        with_dim([&](auto D) { knn_impl<decltype(D)::value>(pos, k, dist, nbr); });
+    }
+
+    // Number of stored points p with max_c |p_c - q_c| < r (strict) or <= r, q itself
+    // included if it is stored.
+    std::size_t count_within(const double* q, double r, bool strict) const {
+        std::size_t count = 0;
+        with_dim([&](auto D) { count = count_node<decltype(D)::value>(q, r, strict, 0, 0, n_, 0); });
+        return count;
+    }
+
+   private:
+    std::size_t n_;
+    int d_;
+    int depth_ = 0;
+    std::vector<double> coords_;
+    std::vector<std::uint32_t> index_;
+    std::vector<double> boxes_;  // per node: lower corner, then upper corner
+
+    // Runs f with the dimension as a compile-time constant for common small dimensions
+    // (0 means "read d_"): fixed-size loops unroll and vectorise in the hot paths.
+    template <class F>
+    void with_dim(const F& f) const {
+        switch (d_) {
+            case 2: f(std::integral_constant<int, 2>{}); break;
+            case 3: f(std::integral_constant<int, 3>{}); break;
+            case 4: f(std::integral_constant<int, 4>{}); break;
+            case 5: f(std::integral_constant<int, 5>{}); break;
+            case 6: f(std::integral_constant<int, 6>{}); break;
+            case 8: f(std::integral_constant<int, 8>{}); break;
+            default: f(std::integral_constant<int, 0>{}); break;
+        }
+    }
+    template <int D>
+    int dims() const {
+        return D ? D : d_;
+    }
+
+    template <int D>
+    void knn_impl(std::size_t pos, int k, double* dist, std::uint32_t* nbr) const {
         const double inf = std::numeric_limits<double>::infinity();
         std::fill(dist, dist + k, inf);
         std::fill(nbr, nbr + k, std::uint32_t(0));
@@ -88,51 +129,39 @@ class ChebyshevTree {
             node = 2 * node + (pos < mid ? 1 : 2);
             (pos < mid ? hi : lo) = mid;
         }
-        scan_leaf(q, pos, lo, hi, k, dist, nbr);
+        scan_leaf<D>(q, pos, lo, hi, k, dist, nbr);
         // Walk up: visit each sibling subtree that may hold a nearer point, and stop as soon
         // as the ball of the current k-th distance lies inside the node's box (every point
         // outside the subtree is then at least that far away).
         for (int level = depth_; level > 0; --level) {
-            if (ball_inside(q, dist[k - 1], node)) break;
+            if (ball_inside<D>(q, dist[k - 1], node)) break;
             const std::size_t sibling = node % 2 ? node + 1 : node - 1;
-            if (min_dist(q, sibling) < dist[k - 1]) {
+            if (min_dist<D>(q, sibling) < dist[k - 1]) {
                 std::size_t slo, shi;
                 range_of(sibling, level, slo, shi);
-                knn_descend(q, pos, sibling, slo, shi, level, k, dist, nbr);
+                knn_descend<D>(q, pos, sibling, slo, shi, level, k, dist, nbr);
             }
             node = (node - 1) / 2;
         }
     }
 
-    // Number of stored points p with max_c |p_c - q_c| < r (strict) or <= r, q itself
-    // included if it is stored.
-    std::size_t count_within(const double* q, double r, bool strict) const {
-        return count_node(q, r, strict, 0, 0, n_, 0);
-    }
-
-   private:
-    std::size_t n_;
-    int d_;
-    int depth_ = 0;
-    std::vector<double> coords_;
-    std::vector<std::uint32_t> index_;
-    std::vector<double> boxes_;  // per node: lower corner, then upper corner
-
     const double* box_lo(std::size_t node) const { return &boxes_[node * 2 * d_]; }
     const double* box_hi(std::size_t node) const { return &boxes_[node * 2 * d_ + d_]; }
 
+    template <int D>
     double min_dist(const double* q, std::size_t node) const {
         const double* lo = box_lo(node);
         const double* hi = box_hi(node);
         double m = 0.0;
-        for (int c = 0; c < d_; ++c) m = std::max(m, std::max(lo[c] - q[c], q[c] - hi[c]));
+        for (int c = 0; c < dims<D>(); ++c) m = std::max(m, std::max(lo[c] - q[c], q[c] - hi[c]));
         return m;
     }
+    template <int D>
     double max_dist(const double* q, std::size_t node) const {
         const double* lo = box_lo(node);
         const double* hi = box_hi(node);
         double m = 0.0;
-        for (int c = 0; c < d_; ++c) m = std::max(m, std::max(q[c] - lo[c], hi[c] - q[c]));
+        for (int c = 0; c < dims<D>(); ++c) m = std::max(m, std::max(q[c] - lo[c], hi[c] - q[c]));
         return m;
     }
 
@@ -227,19 +256,15 @@ class ChebyshevTree {
         }
     }
 
+    template <int D>
     void scan_leaf(const double* q, std::size_t self, std::size_t lo, std::size_t hi, int k,
                    double* dist, std::uint32_t* nbr) const {
+        const int d = dims<D>();
         for (std::size_t j = lo; j < hi; ++j) {
-            if (j == self) continue;
-            const double* p = &coords_[j * d_];
-            const double bound = dist[k - 1];
+            const double* p = &coords_[j * d];
             double dj = 0.0;
-            int c = 0;
-            for (; c < d_; ++c) {
-                dj = std::max(dj, std::abs(p[c] - q[c]));
-                if (dj >= bound) break;
-            }
-            if (c < d_) continue;
+            for (int c = 0; c < d; ++c) dj = std::max(dj, std::abs(p[c] - q[c]));
+            if (dj >= dist[k - 1] || j == self) continue;
             int t = k - 1;
             while (t > 0 && dist[t - 1] > dj) {
                 dist[t] = dist[t - 1];
@@ -251,21 +276,22 @@ class ChebyshevTree {
         }
     }
 
+    template <int D>
     void knn_descend(const double* q, std::size_t self, std::size_t node, std::size_t lo,
                      std::size_t hi, int level, int k, double* dist, std::uint32_t* nbr) const {
         if (level == depth_) {
-            scan_leaf(q, self, lo, hi, k, dist, nbr);
+            scan_leaf<D>(q, self, lo, hi, k, dist, nbr);
             return;
         }
         const std::size_t mid = lo + (hi - lo) / 2;
         const std::size_t left = 2 * node + 1, right = left + 1;
-        const double dl = min_dist(q, left), dr = min_dist(q, right);
+        const double dl = min_dist<D>(q, left), dr = min_dist<D>(q, right);
         if (dl <= dr) {
-            if (dl < dist[k - 1]) knn_descend(q, self, left, lo, mid, level + 1, k, dist, nbr);
-            if (dr < dist[k - 1]) knn_descend(q, self, right, mid, hi, level + 1, k, dist, nbr);
+            if (dl < dist[k - 1]) knn_descend<D>(q, self, left, lo, mid, level + 1, k, dist, nbr);
+            if (dr < dist[k - 1]) knn_descend<D>(q, self, right, mid, hi, level + 1, k, dist, nbr);
         } else {
-            if (dr < dist[k - 1]) knn_descend(q, self, right, mid, hi, level + 1, k, dist, nbr);
-            if (dl < dist[k - 1]) knn_descend(q, self, left, lo, mid, level + 1, k, dist, nbr);
+            if (dr < dist[k - 1]) knn_descend<D>(q, self, right, mid, hi, level + 1, k, dist, nbr);
+            if (dl < dist[k - 1]) knn_descend<D>(q, self, left, lo, mid, level + 1, k, dist, nbr);
         }
     }
 
@@ -285,33 +311,36 @@ class ChebyshevTree {
 
     // True when no point outside the node can be nearer than r: the ball of radius r around
     // q lies in the node's box (distances to the box sides computed as point distances are).
+    template <int D>
     bool ball_inside(const double* q, double r, std::size_t node) const {
         const double* lo = box_lo(node);
         const double* hi = box_hi(node);
-        for (int c = 0; c < d_; ++c)
+        for (int c = 0; c < dims<D>(); ++c)
             if (q[c] - lo[c] < r || hi[c] - q[c] < r) return false;
         return true;
     }
 
+    template <int D>
     std::size_t count_node(const double* q, double r, bool strict, std::size_t node,
                            std::size_t lo, std::size_t hi, int level) const {
-        const double near = min_dist(q, node);
+        const double near = min_dist<D>(q, node);
         if (strict ? near >= r : near > r) return 0;
-        const double far = max_dist(q, node);
+        const double far = max_dist<D>(q, node);
         if (strict ? far < r : far <= r) return hi - lo;
         if (level == depth_) {
+            const int d = dims<D>();
             std::size_t count = 0;
             for (std::size_t j = lo; j < hi; ++j) {
-                const double* p = &coords_[j * d_];
+                const double* p = &coords_[j * d];
                 double dj = 0.0;
-                for (int c = 0; c < d_; ++c) dj = std::max(dj, std::abs(p[c] - q[c]));
+                for (int c = 0; c < d; ++c) dj = std::max(dj, std::abs(p[c] - q[c]));
                 count += strict ? (dj < r) : (dj <= r);
             }
             return count;
         }
         const std::size_t mid = lo + (hi - lo) / 2;
-        return count_node(q, r, strict, 2 * node + 1, lo, mid, level + 1) +
-               count_node(q, r, strict, 2 * node + 2, mid, hi, level + 1);
+        return count_node<D>(q, r, strict, 2 * node + 1, lo, mid, level + 1) +
+               count_node<D>(q, r, strict, 2 * node + 2, mid, hi, level + 1);
     }
 };
 

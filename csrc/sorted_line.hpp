@@ -10,9 +10,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
+#include "parallel.hpp"
 #include "sort.hpp"
 #include "variable.hpp"
 
@@ -20,39 +22,56 @@ namespace fastit {
 
 class SortedLine {
    public:
-    // fill(i) gives the value of item i, for i in [0, n).
-    template <class Fill>
-    SortedLine(std::size_t n, const Fill& fill) : values_(n) {
-        for (std::size_t i = 0; i < n; ++i) values_[i] = fill(i);
-        radix_argsort(values_, order_);
+    // value(i) gives the value of item i, for i in [0, n).
+    template <class Value>
+    SortedLine(std::size_t n, const Value& value, const Parallel& par) : n_(n) {
+        // -0.0 + 0.0 is +0.0: the two zeros are one value, as they are to a distance.
+        auto normalised = [&](std::size_t i) { return value(i) + 0.0; };
+        if (n <= large_input_threshold()) {
+            radix_argsort(n, normalised, values_, order_);
+            view(values_.data(), sizeof(double), order_.data(), sizeof(std::uint32_t));
+        } else {
+            compact_argsort(n, normalised, par, records_);
+            view(&records_[0].value, sizeof(SortRecord), &records_[0].index, sizeof(SortRecord));
+        }
+    }
+    SortedLine(const SortedLine&) = delete;
+    SortedLine& operator=(const SortedLine&) = delete;
+
+    std::size_t size() const { return n_; }
+    double value(std::size_t pos) const {
+        double v;
+        std::memcpy(&v, value_bytes_ + pos * value_stride_, sizeof v);
+        return v;
+    }
+    std::uint32_t original(std::size_t pos) const {
+        std::uint32_t i;
+        std::memcpy(&i, order_bytes_ + pos * order_stride_, sizeof i);
+        return i;
     }
 
-    std::size_t size() const { return values_.size(); }
-    std::uint32_t original(std::size_t pos) const { return order_[pos]; }
-    double value(std::size_t pos) const { return values_[pos]; }
-
     bool has_ties() const {
-        for (std::size_t p = 1; p < values_.size(); ++p)
-            if (values_[p] == values_[p - 1]) return true;
+        for (std::size_t p = 1; p < n_; ++p)
+            if (value(p) == value(p - 1)) return true;
         return false;
     }
 
     // A hash of the sorted values: the same for any order of the same items.
     std::uint64_t content_hash() const {
-        std::uint64_t h = splitmix64(values_.size());
-        for (double v : values_) h = splitmix64(h ^ order_key(v));
+        std::uint64_t h = splitmix64(n_);
+        for (std::size_t p = 0; p < n_; ++p) h = splitmix64(h ^ order_key(value(p)));
         return h;
     }
 
     // Distance from the item at sorted position pos to its k-th nearest other item.
     double kth_distance(std::size_t pos, int k) const {
-        const double v = values_[pos];
+        const double v = value(pos);
         const double inf = std::numeric_limits<double>::infinity();
         std::size_t left = pos, right = pos + 1;  // next candidates: left - 1 and right
         double d = 0.0;
         for (int t = 0; t < k; ++t) {
-            double dl = left > 0 ? v - values_[left - 1] : inf;
-            double dr = right < values_.size() ? values_[right] - v : inf;
+            double dl = left > 0 ? v - value(left - 1) : inf;
+            double dr = right < n_ ? value(right) - v : inf;
             if (dl <= dr) {
                 d = dl;
                 --left;
@@ -66,15 +85,13 @@ class SortedLine {
 
     // Number of other items j with |x_j - x_pos| < r (strict) or <= r.
     std::size_t count(std::size_t pos, double r, bool strict) const {
-        const double v = values_[pos];
-        const double* x = values_.data();
-        const std::size_t n = values_.size();
+        const double v = value(pos);
         if (strict) {
-            return run_length(pos, n - 1 - pos, [&](std::size_t t) { return x[pos + t] - v < r; }) +
-                   run_length(pos, pos, [&](std::size_t t) { return v - x[pos - t] < r; });
+            return run_length(n_ - 1 - pos, [&](std::size_t t) { return value(pos + t) - v < r; }) +
+                   run_length(pos, [&](std::size_t t) { return v - value(pos - t) < r; });
         }
-        return run_length(pos, n - 1 - pos, [&](std::size_t t) { return x[pos + t] - v <= r; }) +
-               run_length(pos, pos, [&](std::size_t t) { return v - x[pos - t] <= r; });
+        return run_length(n_ - 1 - pos, [&](std::size_t t) { return value(pos + t) - v <= r; }) +
+               run_length(pos, [&](std::size_t t) { return v - value(pos - t) <= r; });
     }
 
    private:
@@ -82,7 +99,7 @@ class SortedLine {
     // to some offset and false after: gallop out to bracket it, then halve branch-free
     // (the comparisons are unpredictable, the galloping ones are not).
     template <class Inside>
-    static std::size_t run_length(std::size_t /*pos*/, std::size_t limit, const Inside& inside) {
+    static std::size_t run_length(std::size_t limit, const Inside& inside) {
         std::size_t known = 0, step = 1;  // inside(known) holds (0 trivially)
         while (step <= limit - known && inside(known + step)) {
             known += step;
@@ -98,8 +115,22 @@ class SortedLine {
         return known;
     }
 
+    void view(const void* values, std::size_t value_stride, const void* order, std::size_t order_stride) {
+        value_bytes_ = static_cast<const unsigned char*>(values);
+        order_bytes_ = static_cast<const unsigned char*>(order);
+        value_stride_ = value_stride;
+        order_stride_ = order_stride;
+    }
+
+    std::size_t n_;
+    // Either separate arrays (radix sort) or packed records (compact sort), read through
+    // byte views so both layouts share the query code.
     std::vector<double> values_;
     std::vector<std::uint32_t> order_;
+    std::vector<SortRecord> records_;
+    const unsigned char* value_bytes_ = nullptr;
+    const unsigned char* order_bytes_ = nullptr;
+    std::size_t value_stride_ = 0, order_stride_ = 0;
 };
 
 }  // namespace fastit

@@ -55,24 +55,44 @@ struct Variable {
     }
 };
 
+// One column of a variable, flattened for the hot loops that read coordinates.
+struct ColumnView {
+    const double* data;
+    std::size_t stride;
+    double shift, scale, amplitude;
+    std::uint64_t seed, stream;
+    bool jittered;
+
+    double value(std::size_t i) const {
+        double v = (data[i * stride] - shift) * scale;
+        if (jittered) v += amplitude * jitter_unit(seed, stream, i);
+        return v;
+    }
+};
+
 // The columns of several variables side by side (the joint space of x and y, say).
+// Built after the variables' jitter has been settled.
 struct JointSpace {
-    std::vector<const Variable*> parts;
+    std::vector<ColumnView> columns;
     std::size_t n = 0;
     int d = 0;
 
-    explicit JointSpace(std::vector<const Variable*> parts_) : parts(std::move(parts_)) {
+    explicit JointSpace(const std::vector<const Variable*>& parts) {
         if (parts.empty()) throw std::invalid_argument("a joint space needs at least one variable");
         n = parts[0]->n;
         for (const Variable* p : parts) {
             if (p->n != n) throw std::invalid_argument("variables have different numbers of samples");
-            d += p->d;
+            for (int c = 0; c < p->d; ++c) {
+                const Column& col = p->columns[c];
+                columns.push_back({p->data + c, static_cast<std::size_t>(p->d), col.shift, col.scale,
+                                   col.amplitude, p->seed, col.stream, col.jittered});
+            }
         }
+        d = static_cast<int>(columns.size());
     }
     // Writes the d coordinates of sample i to out.
     void fill(std::size_t i, double* out) const {
-        for (const Variable* p : parts)
-            for (int c = 0; c < p->d; ++c) *out++ = p->value(i, c);
+        for (const ColumnView& c : columns) *out++ = c.value(i);
     }
 };
 

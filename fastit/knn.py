@@ -40,23 +40,25 @@ _JITTER = 1e-10
 _MI_METHODS = ("ksg1", "ksg2", "mixed")
 
 
-def _column_params(a: FloatArray, *, standardize: bool, jitter: bool = True) -> FloatArray:
+def _column_params(
+    a: FloatArray, threads: int, *, standardize: bool, jitter: bool = True
+) -> FloatArray:
     """Rows shift, scale and jitter amplitude of every column, for the core.
 
     The core reads ``(a - shift) * scale`` and adds the jitter only to columns with ties.
     """
-    mean = a.mean(axis=0)
-    std = a.std(axis=0)
+    mean, std, deviation, magnitude = _core.column_stats(a, threads)
     if standardize:
         shift = mean
-        scale = np.where(std > 0, 1.0 / np.where(std > 0, std, 1.0), 1.0)
+        scale = 1.0 / np.where(std > 0, std, 1.0)
+        largest = deviation * scale
     else:
         shift = np.zeros_like(mean)
         scale = np.ones_like(mean)
-    spread = std * scale
-    centre = np.abs(mean - shift) * scale
-    spread = np.where(spread > 0, spread, np.maximum(centre, 1.0))
-    largest = np.max(np.abs(a - shift), axis=0) * scale
+        largest = magnitude
+    # Jitter of 1e-10 of the spread (for a constant column, of its size, at least 1), and
+    # never below a few units in the last place of the column's largest value.
+    spread = np.where(std > 0, std * scale, np.maximum(np.abs(mean - shift) * scale, 1.0))
     amplitude = np.maximum(_JITTER * spread, 4 * np.spacing(largest)) if jitter else 0 * spread
     return np.ascontiguousarray(np.stack([shift, scale, amplitude]))
 
@@ -165,7 +167,7 @@ def mutual_info(
                 f"every label of {label_name} occurs once, so MI with it is not estimable; "
                 "pass labels that repeat"
             )
-        params = _column_params(c, standardize=standardize)
+        params = _column_params(c, threads, standardize=standardize)
         value = _core.ross(c, params, codes, k, seed, threads, local)
         return _finish(value, divisor)
 
@@ -174,8 +176,8 @@ def mutual_info(
     same_length(xa.shape[0], ya, "y")
     k = check_k(k, xa.shape[0])
     jitter = method != "mixed"
-    px = _column_params(xa, standardize=standardize, jitter=jitter)
-    py = _column_params(ya, standardize=standardize, jitter=jitter)
+    px = _column_params(xa, threads, standardize=standardize, jitter=jitter)
+    py = _column_params(ya, threads, standardize=standardize, jitter=jitter)
     if method == "mixed":
         value = _core.gao_mixed(xa, px, ya, py, k, threads, local)
     else:
@@ -231,7 +233,7 @@ def conditional_mutual_info(
     same_length(xa.shape[0], ya, "y")
     same_length(xa.shape[0], za, "z")
     k = check_k(k, xa.shape[0])
-    params = [_column_params(a, standardize=standardize) for a in (xa, ya, za)]
+    params = [_column_params(a, threads, standardize=standardize) for a in (xa, ya, za)]
     value = _core.frenzel_pompe(
         xa, params[0], ya, params[1], za, params[2], k, seed, threads, local
     )
@@ -280,9 +282,9 @@ def differential_entropy(
     seed = seed_of(random_state)
     xa = as_samples(x, "x")
     k = check_k(k, xa.shape[0])
-    params = _column_params(xa, standardize=False)
+    params = _column_params(xa, threads, standardize=False)
     # A constant column is a point mass: keep it exact so the answer is -inf, not a number
     # made up from the jitter.
-    params[2, xa.std(axis=0) == 0] = 0.0
+    params[2, np.ptp(xa, axis=0) == 0] = 0.0
     value = _core.kozachenko_leonenko(xa, params, k, seed, threads, local)
     return _finish(value, divisor)
