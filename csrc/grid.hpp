@@ -1,5 +1,5 @@
 // An exact max-norm neighbour grid for 2-D points: square cells of side h, chosen so that a
-// random point's cell holds about three points, with points stored cell by cell (counting
+// random point's cell holds about 2.5 points (8 for large inputs, to save memory), with points stored cell by cell (counting
 // sort). Each row of cells keeps only the span between its first and last occupied cell,
 // so a band of strongly dependent data or a round blob costs memory in proportion to the
 // points, not to their bounding box. A k-NN query scans square rings of cells around
@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "parallel.hpp"
+#include "sort.hpp"
 
 namespace fastit {
 
@@ -34,8 +35,11 @@ class ChebyshevGrid2D {
     ChebyshevGrid2D(std::size_t n, const Fill& fill, const Parallel& par) : n_(n) {
         if (n < 64 || n >= (std::size_t{1} << 31)) return;
         // Contiguous chunks of samples, one per thread; every pass below gives the same
-        // result for any number of chunks (the scatter is a stable counting sort).
-        const std::size_t n_chunks = std::min<std::size_t>(std::max(par.n_threads, 1), 4);
+        // result for any number of chunks (the scatter is a stable counting sort). Large
+        // inputs save memory instead: one chunk (one count array) and fuller cells.
+        const bool large = n > large_input_threshold();
+        const std::size_t n_chunks = large ? 1 : std::min<std::size_t>(std::max(par.n_threads, 1), 4);
+        const double target_occupancy = large ? 8.0 : 2.5;
         auto chunk_begin = [&](std::size_t t) { return t * n / n_chunks; };
         // fill() is cheap and deterministic: calling it in each pass saves a copy of the data.
         std::vector<std::array<double, 4>> extent(n_chunks);
@@ -77,8 +81,8 @@ class ChebyshevGrid2D {
             double sum = 0.0;
             for (std::uint32_t c : count) sum += static_cast<double>(c) * (static_cast<double>(c) - 1.0);
             const double occupancy = 1.0 + sum / m * static_cast<double>(kEvery);
-            if (occupancy > kTargetOccupancy)
-                set_cell_size(h_ * std::sqrt(kTargetOccupancy / occupancy), wx, wy);
+            if (occupancy > target_occupancy)
+                set_cell_size(h_ * std::sqrt(target_occupancy / occupancy), wx, wy);
         }
 
         // Occupied span of every row, then the cells of all spans back to back.
@@ -136,7 +140,7 @@ class ChebyshevGrid2D {
             start_[c + 1] = start_[c] + in_cell;
             occupancy += static_cast<double>(in_cell) * static_cast<double>(in_cell);
         }
-        if (occupancy / static_cast<double>(n) > kMaxOccupancy) return;
+        if (occupancy / static_cast<double>(n) > kMaxOccupancy * target_occupancy) return;
         coords_.resize(2 * n);
         index_.resize(n);
         par.run(n_chunks, [&](std::size_t t) {
@@ -207,8 +211,8 @@ class ChebyshevGrid2D {
     std::vector<std::size_t> row_first_, row_last_, row_offset_;
     std::vector<std::uint32_t> start_;
 
-    static constexpr double kTargetOccupancy = 2.5;
-    static constexpr double kMaxOccupancy = 12.0;
+    // Give up on the grid when a random point's cell holds this many times the target.
+    static constexpr double kMaxOccupancy = 5.0;
     static constexpr std::size_t kMaxCellsPerPoint = 4;
 
     void set_cell_size(double h, double wx, double wy) {
