@@ -300,50 +300,62 @@ double gao_mixed_mutual_info(Variable& x, Variable& y, int k, const Parallel& pa
 }
 
 void column_stats(const Variable& x, const Parallel& par, double* out) {
+    // Three passes over fixed blocks: the largest magnitude, then mean and variance of the
+    // column divided by it, so squares neither overflow (|x| ~ 1e200) nor underflow
+    // (|x| ~ 1e-200).
     const int d = x.d;
     const double n = static_cast<double>(x.n);
     Blocks blocks{x.n, 1 << 14};
     std::vector<double> partial(blocks.count() * d);
-    auto sum_blocks = [&](double* into) {
-        for (int c = 0; c < d; ++c) {
-            into[c] = 0.0;
-            for (std::size_t b = 0; b < blocks.count(); ++b) into[c] += partial[b * d + c];
-        }
+    auto per_block = [&](const auto& reduce_block) {
+        par.run(blocks.count(), [&](std::size_t b) {
+            for (int c = 0; c < d; ++c) partial[b * d + c] = reduce_block(b, c);
+        });
     };
-    std::vector<double> mean(d), var(d);
-    par.run(blocks.count(), [&](std::size_t b) {
-        for (int c = 0; c < d; ++c) {
-            double s = 0.0;
-            for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) s += x.raw(i, c);
-            partial[b * d + c] = s;
-        }
+    std::vector<double> magnitude(d, 0.0), mean(d, 0.0), var(d, 0.0), deviation(d, 0.0);
+    per_block([&](std::size_t b, int c) {
+        double m = 0.0;
+        for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) m = std::max(m, std::abs(x.raw(i, c)));
+        return m;
     });
-    sum_blocks(mean.data());
-    for (double& m : mean) m /= n;
-    std::vector<double> dev_max(blocks.count() * d), abs_max(blocks.count() * d);
-    par.run(blocks.count(), [&](std::size_t b) {
-        for (int c = 0; c < d; ++c) {
-            double s = 0.0, dev = 0.0, mag = 0.0;
-            for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) {
-                const double v = x.raw(i, c), e = v - mean[c];
-                s += e * e;
-                dev = std::max(dev, std::abs(e));
-                mag = std::max(mag, std::abs(v));
-            }
-            partial[b * d + c] = s;
-            dev_max[b * d + c] = dev;
-            abs_max[b * d + c] = mag;
-        }
+    for (std::size_t b = 0; b < blocks.count(); ++b)
+        for (int c = 0; c < d; ++c) magnitude[c] = std::max(magnitude[c], partial[b * d + c]);
+    std::vector<double> unit(d);
+    for (int c = 0; c < d; ++c) unit[c] = magnitude[c] > 0.0 ? magnitude[c] : 1.0;
+
+    per_block([&](std::size_t b, int c) {
+        double s = 0.0;
+        for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) s += x.raw(i, c) / unit[c];
+        return s;
     });
-    sum_blocks(var.data());
+    for (std::size_t b = 0; b < blocks.count(); ++b)
+        for (int c = 0; c < d; ++c) mean[c] += partial[b * d + c];
+    for (int c = 0; c < d; ++c) mean[c] /= n;  // in units of unit[c]
+
+    per_block([&](std::size_t b, int c) {
+        double s = 0.0;
+        for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) {
+            const double e = x.raw(i, c) / unit[c] - mean[c];
+            s += e * e;
+        }
+        return s;
+    });
+    for (std::size_t b = 0; b < blocks.count(); ++b)
+        for (int c = 0; c < d; ++c) var[c] += partial[b * d + c];
+    per_block([&](std::size_t b, int c) {
+        double m = 0.0;
+        const double centre = mean[c] * unit[c];
+        for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i)
+            m = std::max(m, std::abs(x.raw(i, c) - centre));
+        return m;
+    });
+    for (std::size_t b = 0; b < blocks.count(); ++b)
+        for (int c = 0; c < d; ++c) deviation[c] = std::max(deviation[c], partial[b * d + c]);
     for (int c = 0; c < d; ++c) {
-        out[c] = mean[c];
-        out[d + c] = std::sqrt(var[c] / n);
-        out[2 * d + c] = out[3 * d + c] = 0.0;
-        for (std::size_t b = 0; b < blocks.count(); ++b) {
-            out[2 * d + c] = std::max(out[2 * d + c], dev_max[b * d + c]);
-            out[3 * d + c] = std::max(out[3 * d + c], abs_max[b * d + c]);
-        }
+        out[c] = mean[c] * unit[c];
+        out[d + c] = std::sqrt(var[c] / n) * unit[c];
+        out[2 * d + c] = deviation[c];
+        out[3 * d + c] = magnitude[c];
     }
 }
 

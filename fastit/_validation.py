@@ -18,17 +18,24 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 
 
-def _to_numpy(a: Any) -> np.ndarray[Any, Any]:
+def _to_numpy(a: Any, name: str) -> np.ndarray[Any, Any]:
     if hasattr(a, "detach") and hasattr(a, "cpu"):  # a torch tensor
         a = a.detach().cpu().numpy()
-    return np.asarray(a)
+    if isinstance(a, np.ma.MaskedArray):
+        if np.ma.getmaskarray(a).any():
+            raise ValueError(f"{name} has masked entries; fill or remove them first")
+        a = a.data
+    try:
+        return np.asarray(a)
+    except ValueError as err:  # ragged nested sequences
+        raise ValueError(f"{name} cannot be read as an array ({err}); pass a rectangular array") from err
 
 
 def as_samples(a: Any, name: str) -> FloatArray:
     """Samples as a C-contiguous float64 array of shape (n, d); (n,) becomes (n, 1)."""
     if a is None:
         raise TypeError(f"{name} is None; pass an array of samples of shape (n,) or (n, d)")
-    arr = _to_numpy(a)
+    arr = _to_numpy(a, name)
     if arr.dtype.kind not in "biuf":
         raise TypeError(
             f"{name} has dtype {arr.dtype}; pass numbers (bool, int or float). "
@@ -50,11 +57,28 @@ def as_samples(a: Any, name: str) -> FloatArray:
     return out
 
 
+def as_radii(radii: Any, n: int) -> FloatArray:
+    """One non-negative radius per point, as float64; +inf (count everything) is allowed."""
+    if radii is None:
+        raise TypeError("radii is None; pass one non-negative radius per point")
+    r = _to_numpy(radii, "radii")
+    if r.dtype.kind not in "biuf":
+        raise TypeError(f"radii has dtype {r.dtype}; pass numbers")
+    if r.shape != (n,):
+        raise ValueError(f"radii has shape {r.shape}; radii must have shape ({n},), one per point")
+    r = np.ascontiguousarray(r, dtype=np.float64)
+    if np.isnan(r).any():
+        raise ValueError("radii contains NaN; pass non-negative numbers")
+    if (r < 0).any():
+        raise ValueError("radii must be non-negative")
+    return r
+
+
 def as_labels(a: Any, name: str) -> tuple[npt.NDArray[np.int64], int]:
     """Discrete samples of any type as codes 0..m-1 (rows of a 2-D array are joint symbols)."""
     if a is None:
         raise TypeError(f"{name} is None; pass an array of labels of shape (n,) or (n, d)")
-    arr = _to_numpy(a)
+    arr = _to_numpy(a, name)
     if arr.ndim not in (1, 2):
         raise ValueError(f"{name} has shape {arr.shape}; pass labels of shape (n,) or (n, d)")
     if arr.shape[0] == 0:
@@ -74,10 +98,10 @@ def as_labels(a: Any, name: str) -> tuple[npt.NDArray[np.int64], int]:
     return codes, int(codes.max()) + 1
 
 
-def same_length(n: int, other: np.ndarray[Any, Any], name: str) -> None:
+def same_length(n: int, other: np.ndarray[Any, Any], name: str, reference: str = "x") -> None:
     if other.shape[0] != n:
         raise ValueError(
-            f"{name} has {other.shape[0]} samples but x has {n}; "
+            f"{name} has {other.shape[0]} samples but {reference} has {n}; "
             "pass the same samples, one per row"
         )
 
@@ -87,6 +111,8 @@ def check_k(k: Any, n: int) -> int:
         raise TypeError(f"k must be an int, got {type(k).__name__}")
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
+    if n < 2:
+        raise ValueError(f"there are {n} samples; k-NN estimates need at least 2")
     if k >= n:
         raise ValueError(f"k={k} needs more than k samples, but there are {n}; use k <= {n - 1}")
     return int(k)

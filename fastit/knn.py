@@ -49,8 +49,14 @@ def _column_params(
     """
     mean, std, deviation, magnitude = _core.column_stats(a, threads)
     if standardize:
+        with np.errstate(over="ignore", divide="ignore"):
+            scale = 1.0 / np.where(std > 0, std, 1.0)
+        if not np.isfinite(scale).all():
+            raise ValueError(
+                "a column's spread is below 1e-308 and cannot be standardised; "
+                "rescale the data or pass standardize=False"
+            )
         shift = mean
-        scale = 1.0 / np.where(std > 0, std, 1.0)
         largest = deviation * scale
     else:
         shift = np.zeros_like(mean)
@@ -148,7 +154,7 @@ def mutual_info(
     if x_discrete and y_discrete:
         cx, _ = as_labels(x, "x")
         cy, _ = as_labels(y, "y")
-        same_length(len(cx), cy, "y")
+        same_length(len(cx), cy, "y", "x")
         return _finish(plugin_mutual_info(cx, cy, local=local), divisor)
     if x_discrete or y_discrete:
         if method == "mixed":
@@ -160,7 +166,7 @@ def mutual_info(
         cont_name, label_name = ("y", "x") if x_discrete else ("x", "y")
         c = as_samples(cont, cont_name)
         codes, _ = as_labels(labels, label_name)
-        same_length(c.shape[0], codes, label_name)
+        same_length(c.shape[0], codes, label_name, cont_name)
         k = check_k(k, c.shape[0])
         if np.bincount(codes).max() < 2:
             raise ValueError(
@@ -268,8 +274,8 @@ def differential_entropy(
     Returns
     -------
     float or ndarray
-        The estimate in nats (or the unit of ``base``). A column that is constant has no
-        density: its entropy is -inf.
+        The estimate in nats (or the unit of ``base``). If any column is constant the
+        samples have no density and the result is -inf.
 
     References
     ----------
@@ -282,9 +288,11 @@ def differential_entropy(
     seed = seed_of(random_state)
     xa = as_samples(x, "x")
     k = check_k(k, xa.shape[0])
+    if (np.ptp(xa, axis=0) == 0).any():
+        # A constant column puts all the mass on a lower-dimensional set: no density, and
+        # the entropy is -inf (not a number made up from the tie-breaking jitter).
+        minus_inf = -np.inf
+        return np.full(xa.shape[0], minus_inf) if local else minus_inf
     params = _column_params(xa, threads, standardize=False)
-    # A constant column is a point mass: keep it exact so the answer is -inf, not a number
-    # made up from the jitter.
-    params[2, np.ptp(xa, axis=0) == 0] = 0.0
     value = _core.kozachenko_leonenko(xa, params, k, seed, threads, local)
     return _finish(value, divisor)

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from ._validation import FloatArray, as_samples, check_flag, check_k, n_threads
+from ._validation import FloatArray, as_radii, as_samples, check_flag, check_k, n_threads
 
 
 def knn_distances(points: Any, k: int, *, n_jobs: int | None = None) -> FloatArray:
@@ -56,9 +56,5 @@ def count_neighbors(
     """
     pts = as_samples(points, "points")
     strict = check_flag(strict, "strict")
-    r = as_samples(radii, "radii")
-    if r.shape != (pts.shape[0], 1):
-        raise ValueError(f"radii must have shape ({pts.shape[0]},), one per point; got {r.shape}")
-    if (r < 0).any():
-        raise ValueError("radii must be non-negative")
-    return np.asarray(_core.count_neighbors(pts, r.reshape(-1), strict, n_threads(n_jobs)))
+    r = as_radii(radii, pts.shape[0])
+    return np.asarray(_core.count_neighbors(pts, r, strict, n_threads(n_jobs)))
