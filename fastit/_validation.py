@@ -8,6 +8,7 @@ widened to float64 (never truncated). The caller's arrays are never modified.
 
 from __future__ import annotations
 
+import math
 import numbers
 import os
 from typing import Any
@@ -28,7 +29,9 @@ def _to_numpy(a: Any, name: str) -> np.ndarray[Any, Any]:
     try:
         return np.asarray(a)
     except ValueError as err:  # ragged nested sequences
-        raise ValueError(f"{name} cannot be read as an array ({err}); pass a rectangular array") from err
+        raise ValueError(
+            f"{name} cannot be read as an array ({err}); pass a rectangular array"
+        ) from err
 
 
 def as_samples(a: Any, name: str) -> FloatArray:
@@ -109,13 +112,16 @@ def same_length(n: int, other: np.ndarray[Any, Any], name: str, reference: str =
 def check_k(k: Any, n: int) -> int:
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
         raise TypeError(f"k must be an int, got {type(k).__name__}")
-    if k < 1:
-        raise ValueError(f"k must be at least 1, got {k}")
+    k_int: int = int(k)
+    if k_int < 1:
+        raise ValueError(f"k must be at least 1, got {k_int}")
     if n < 2:
         raise ValueError(f"there are {n} samples; k-NN estimates need at least 2")
-    if k >= n:
-        raise ValueError(f"k={k} needs more than k samples, but there are {n}; use k <= {n - 1}")
-    return int(k)
+    if k_int >= n:
+        raise ValueError(
+            f"k={k_int} needs more than k samples, but there are {n}; use k <= {n - 1}"
+        )
+    return k_int
 
 
 def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
@@ -134,7 +140,9 @@ def n_threads(n_jobs: Any) -> int:
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral):
         raise TypeError(f"n_jobs must be None or an int, got {type(n_jobs).__name__}")
     if n_jobs < 1:
-        raise ValueError(f"n_jobs must be a positive number of threads, or -1 for all; got {n_jobs}")
+        raise ValueError(
+            f"n_jobs must be a positive number of threads, or -1 for all; got {n_jobs}"
+        )
     return int(n_jobs)
 
 
@@ -162,9 +170,10 @@ def log_base(base: Any) -> float:
         return 1.0
     if isinstance(base, bool) or not isinstance(base, numbers.Real):
         raise TypeError(f"base must be None or a positive number, got {type(base).__name__}")
-    if not np.isfinite(base) or base <= 0 or base == 1:
+    value = float(base)
+    if not math.isfinite(value) or value <= 0 or value == 1:
         raise ValueError(f"base must be positive and not 1 (2 gives bits), got {base}")
-    return float(np.log(base))
+    return math.log(value)
 
 
 def check_flag(value: Any, name: str) -> bool:

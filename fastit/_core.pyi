@@ -1,0 +1,51 @@
+"""Type stubs for the compiled core (csrc/bindings.cpp). Estimates are in nats."""
+
+import numpy as np
+import numpy.typing as npt
+
+_F64 = npt.NDArray[np.float64]
+
+def _set_large_input_threshold(n: int) -> int: ...
+def column_stats(data: _F64, n_jobs: int = 1) -> _F64: ...
+def knn_distances(points: _F64, k: int, n_jobs: int = 1) -> _F64: ...
+def count_neighbors(
+    points: _F64, radii: _F64, strict: bool, n_jobs: int = 1
+) -> npt.NDArray[np.int64]: ...
+def ksg(
+    x: _F64,
+    x_params: _F64,
+    y: _F64,
+    y_params: _F64,
+    k: int,
+    algorithm: int,
+    seed: int,
+    n_jobs: int,
+    local: bool,
+) -> float | _F64: ...
+def frenzel_pompe(
+    x: _F64,
+    x_params: _F64,
+    y: _F64,
+    y_params: _F64,
+    z: _F64,
+    z_params: _F64,
+    k: int,
+    seed: int,
+    n_jobs: int,
+    local: bool,
+) -> float | _F64: ...
+def kozachenko_leonenko(
+    x: _F64, x_params: _F64, k: int, seed: int, n_jobs: int, local: bool
+) -> float | _F64: ...
+def ross(
+    x: _F64,
+    x_params: _F64,
+    labels: npt.NDArray[np.int64],
+    k: int,
+    seed: int,
+    n_jobs: int,
+    local: bool,
+) -> float | _F64: ...
+def gao_mixed(
+    x: _F64, x_params: _F64, y: _F64, y_params: _F64, k: int, n_jobs: int, local: bool
+) -> float | _F64: ...
