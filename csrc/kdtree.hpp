@@ -81,8 +81,32 @@ class ChebyshevTree {
         with_dim([&](auto D) { knn_impl<decltype(D)::value>(pos, k, dist, nbr); });
     }
 
-    // Number of stored points p with max_c |p_c - q_c| < r (strict) or <= r, q itself
-    // included if it is stored.
+    // The same count around the stored point at tree position pos, starting from the
+    // smallest subtree whose box holds the whole ball instead of from the root.
+    std::size_t count_around(std::size_t pos, double r, bool strict) const {
+        std::size_t count = 0;
+        with_dim([&](auto D) {
+            constexpr int kD = decltype(D)::value;
+            const double* q = point(pos);
+            std::size_t node = 0, lo = 0, hi = n_;
+            int level = 0;
+            for (; level < depth_; ++level) {
+                const std::size_t mid = lo + (hi - lo) / 2;
+                node = 2 * node + (pos < mid ? 1 : 2);
+                (pos < mid ? hi : lo) = mid;
+            }
+            // Walk up until the ball lies in the node's box. For <= counts a point of another
+            // subtree may sit exactly on the box's side, at distance exactly r: demand a gap.
+            while (level > 0 && !ball_inside<kD>(q, r, node, !strict)) {
+                node = (node - 1) / 2;
+                --level;
+            }
+            range_of(node, level, lo, hi);
+            count = count_node<kD>(q, r, strict, node, lo, hi, level);
+        });
+        return count;
+    }
+
     std::size_t count_within(const double* q, double r, bool strict) const {
         std::size_t count = 0;
         with_dim([&](auto D) { count = count_node<decltype(D)::value>(q, r, strict, 0, 0, n_, 0); });
@@ -312,11 +336,13 @@ class ChebyshevTree {
     // True when no point outside the node can be nearer than r: the ball of radius r around
     // q lies in the node's box (distances to the box sides computed as point distances are).
     template <int D>
-    bool ball_inside(const double* q, double r, std::size_t node) const {
+    bool ball_inside(const double* q, double r, std::size_t node, bool with_gap = false) const {
         const double* lo = box_lo(node);
         const double* hi = box_hi(node);
-        for (int c = 0; c < dims<D>(); ++c)
-            if (q[c] - lo[c] < r || hi[c] - q[c] < r) return false;
+        for (int c = 0; c < dims<D>(); ++c) {
+            const double below = q[c] - lo[c], above = hi[c] - q[c];
+            if (below < r || above < r || (with_gap && (below == r || above == r))) return false;
+        }
         return true;
     }
 

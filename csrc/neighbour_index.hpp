@@ -86,7 +86,7 @@ class NeighbourIndex {
         // The item itself is at distance exactly 0.
         const std::size_t self = strict ? (r > 0.0) : 1;
         const std::size_t all = grid_ ? grid_->count_within(grid_->point(pos), r, strict)
-                                      : tree_->count_within(tree_->point(pos), r, strict);
+                                      : tree_->count_around(pos, r, strict);
         return all - self;
     }
 
