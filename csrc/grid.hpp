@@ -23,6 +23,7 @@
 #include <limits>
 #include <vector>
 
+#include "nearest_list.hpp"
 #include "parallel.hpp"
 #include "sort.hpp"
 
@@ -172,15 +173,7 @@ class ChebyshevGrid2D {
                             if (j == pos) continue;
                             const double dj = std::max(std::abs(coords_[2 * j] - q[0]),
                                                        std::abs(coords_[2 * j + 1] - q[1]));
-                            if (dj >= dist[k - 1]) continue;
-                            int t = k - 1;
-                            while (t > 0 && dist[t - 1] > dj) {
-                                dist[t] = dist[t - 1];
-                                nbr[t] = nbr[t - 1];
-                                --t;
-                            }
-                            dist[t] = dj;
-                            nbr[t] = static_cast<std::uint32_t>(j);
+                            if (dj < dist[k - 1]) insert_nearest(dist, nbr, k, dj, j);
                         }
                     });
     }

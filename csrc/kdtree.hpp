@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "nearest_list.hpp"
 #include "parallel.hpp"
 
 namespace fastit {
@@ -288,15 +289,7 @@ class ChebyshevTree {
             const double* p = &coords_[j * d];
             double dj = 0.0;
             for (int c = 0; c < d; ++c) dj = std::max(dj, std::abs(p[c] - q[c]));
-            if (dj >= dist[k - 1] || j == self) continue;
-            int t = k - 1;
-            while (t > 0 && dist[t - 1] > dj) {
-                dist[t] = dist[t - 1];
-                nbr[t] = nbr[t - 1];
-                --t;
-            }
-            dist[t] = dj;
-            nbr[t] = static_cast<std::uint32_t>(j);
+            if (dj < dist[k - 1] && j != self) insert_nearest(dist, nbr, k, dj, j);
         }
     }
 
