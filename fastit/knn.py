@@ -102,7 +102,9 @@ def mutual_info(
         ``"ksg1"``: Kraskov et al. algorithm 1 (marginal counts strictly inside the joint
         k-th neighbour distance). ``"ksg2"``: algorithm 2 (per-marginal radii, counts on the
         radius included). ``"mixed"``: Gao et al. (2017), for variables that mix continuous
-        values and atoms (repeated values); it needs no jitter.
+        values and atoms (repeated values); it needs no jitter. As in the authors'
+        reference code, counts include the sample itself and enter through digamma; the
+        paper's ``ln(n + 1)`` form is biased low when counts stay small (a discrete x).
     base : float, optional
         Logarithm base of the result: None for nats, 2 for bits.
     x_discrete, y_discrete : bool, default False
