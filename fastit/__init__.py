@@ -6,12 +6,28 @@ need them.
 """
 
 from . import neighbors
+from .distributions import (
+    conditional_entropy,
+    cross_entropy,
+    entropy,
+    joint_entropy,
+    js_divergence,
+    kl_divergence,
+    mutual_info_table,
+)
 from .knn import conditional_mutual_info, differential_entropy, mutual_info
 
 __version__ = "0.1.0"
 __all__ = [
+    "conditional_entropy",
     "conditional_mutual_info",
+    "cross_entropy",
     "differential_entropy",
+    "entropy",
+    "joint_entropy",
+    "js_divergence",
+    "kl_divergence",
     "mutual_info",
+    "mutual_info_table",
     "neighbors",
 ]

@@ -180,3 +180,82 @@ def check_flag(value: Any, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
     return bool(value)
+
+
+def as_distribution(a: Any, name: str) -> FloatArray:
+    """Counts or (unnormalised) probabilities as float64: finite, non-negative, not empty.
+
+    Any number of dimensions from 1 up; pandas objects and torch tensors are read as arrays.
+    """
+    if a is None:
+        raise TypeError(f"{name} is None; pass counts or probabilities as an array")
+    arr = _to_numpy(a, name)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} has dtype {arr.dtype}; pass counts or probabilities as numbers "
+            "(bool, int or float)"
+        )
+    if arr.ndim == 0:
+        raise ValueError(
+            f"{name} is a scalar; pass a vector of counts or probabilities (or a table)"
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); pass at least one outcome")
+    out = np.asarray(arr, dtype=np.float64)
+    if not np.isfinite(out).all():
+        bad = "NaN" if np.isnan(out).any() else "infinite values"
+        raise ValueError(f"{name} contains {bad}; pass finite counts or probabilities")
+    n_neg = int(np.count_nonzero(out < 0))
+    if n_neg:
+        raise ValueError(
+            f"{name} has {n_neg} negative entries (smallest {out.min()!r}); "
+            "counts and probabilities must be >= 0"
+        )
+    return out
+
+
+def check_axis(axis: Any, ndim: int, name: str = "axis") -> int:
+    """A valid axis of an array with ``ndim`` dimensions, made non-negative."""
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(axis).__name__}")
+    ax = int(axis)
+    if not -ndim <= ax < ndim:
+        raise ValueError(
+            f"{name}={ax} is out of range for an array with {ndim} dimension(s); "
+            f"use -{ndim} <= {name} < {ndim}"
+        )
+    return ax % ndim
+
+
+def check_axes(axes: Any, ndim: int, name: str) -> tuple[int, ...]:
+    """An int or a tuple of distinct valid axes, made non-negative and sorted."""
+    if isinstance(axes, (tuple, list)):
+        out = tuple(check_axis(ax, ndim, name) for ax in axes)
+    else:
+        out = (check_axis(axes, ndim, name),)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{name}={axes!r} repeats an axis; name each axis once")
+    return tuple(sorted(out))
+
+
+def normalise(p: FloatArray, name: str, axis: int | None) -> FloatArray:
+    """``p`` divided by its sum along ``axis`` (all of it for None); all-zero slices raise.
+
+    ``p`` must already have passed :func:`as_distribution`. Sums that overflow (finite
+    entries near the float64 maximum) are handled by scaling by the largest entry first.
+    """
+    with np.errstate(over="ignore"):
+        total = np.sum(p, axis=axis, keepdims=True)
+    if not np.isfinite(total).all():
+        scale = np.max(p, axis=axis, keepdims=True)
+        p = p / np.where(scale > 0, scale, 1.0)
+        total = np.sum(p, axis=axis, keepdims=True)
+    zero = total == 0
+    if zero.any():
+        where = "" if axis is None else f" along axis {axis} ({int(zero.sum())} slice(s))"
+        raise ValueError(
+            f"{name} sums to 0{where}, so it cannot be normalised; "
+            "pass at least one positive count or probability per distribution"
+        )
+    out: FloatArray = p / total
+    return out
