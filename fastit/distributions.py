@@ -350,8 +350,10 @@ def js_divergence(p: Any, q: Any, *, base: float | None = None, axis: int | None
     """
     b = log_base(base)
     pp, qq, ax = _pair(p, q, ("p", "q"), axis)
-    m = 0.5 * (pp + qq)
-    return _finish(0.5 * (_rel_entr(pp, m) + _rel_entr(qq, m)), ax, b)
+    # p log(p / m) with m = (p + q) / 2, written as (2p) log(2p / (p + q)) / 2: the sum
+    # cannot underflow to 0 where p or q is positive (halving a subnormal q can).
+    both = pp + qq
+    return _finish(0.25 * (_rel_entr(2 * pp, both) + _rel_entr(2 * qq, both)), ax, b)
 
 
 def joint_entropy(pxy: Any, *, base: float | None = None) -> float:

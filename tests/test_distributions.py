@@ -478,3 +478,11 @@ def test_bad_base_type_raises_type_error(bad):
         entropy([1, 2], base=bad)
     with pytest.raises(TypeError, match="^base must be None or a positive number"):
         mutual_info_table([[1, 2]], base=bad)
+
+
+def test_js_divergence_with_subnormal_entries_is_finite():
+    # Half of the smallest subnormal rounds to 0, so a mixture computed as (p + q) / 2 would
+    # put q's mass where m = 0 and make the divergence infinite.
+    tiny = np.nextafter(0.0, 1.0)
+    assert js_divergence([1.0, 0.0], [1.0, tiny]) == pytest.approx(0.0, abs=1e-300)
+    assert js_divergence([0.0, 1.0], [tiny, 1.0]) == js_divergence([tiny, 1.0], [0.0, 1.0])
