@@ -6,6 +6,12 @@ need them.
 """
 
 from . import neighbors
+from .discrete import (
+    discrete_conditional_mutual_info,
+    discrete_entropy,
+    discrete_joint_entropy,
+    discrete_mutual_info,
+)
 from .distributions import (
     conditional_entropy,
     cross_entropy,
@@ -23,6 +29,10 @@ __all__ = [
     "conditional_mutual_info",
     "cross_entropy",
     "differential_entropy",
+    "discrete_conditional_mutual_info",
+    "discrete_entropy",
+    "discrete_joint_entropy",
+    "discrete_mutual_info",
     "entropy",
     "joint_entropy",
     "js_divergence",

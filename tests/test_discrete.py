@@ -1,0 +1,130 @@
+"""Entropy and MI of discrete samples: plug-in values against SciPy, scikit-learn and the
+defining sums; every correction consistent across entropies; properties; bad input."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import entropy as scipy_entropy
+from sklearn.metrics import mutual_info_score
+
+import fastit
+from fastit._entropy_estimators import CORRECTIONS
+
+rng = np.random.default_rng(3)
+X = rng.integers(0, 6, 800)
+Y = (X + rng.integers(0, 3, 800)) % 6
+Z = rng.integers(0, 3, 800)
+
+
+def test_plugin_entropy_matches_scipy_for_any_label_type():
+    counts = np.bincount(X)
+    assert fastit.discrete_entropy(X, correction=None) == pytest.approx(scipy_entropy(counts))
+    words = np.array(["red", "green", "blue", "cyan", "gray", "pink"])[X]
+    assert fastit.discrete_entropy(words, correction=None) == pytest.approx(scipy_entropy(counts))
+    assert fastit.discrete_entropy(X, correction=None, base=2) == pytest.approx(
+        scipy_entropy(counts, base=2)
+    )
+
+
+def test_rows_of_a_2d_array_are_joint_symbols():
+    pairs = np.column_stack([X, Y])
+    # NSB is left out: for a 2-D array its alphabet is the observed pairs, for separate
+    # variables the product of the marginal alphabets.
+    for c in CORRECTIONS[:-1]:
+        assert fastit.discrete_entropy(pairs, correction=c) == pytest.approx(
+            fastit.discrete_joint_entropy(X, Y, correction=c)
+        )
+
+
+def test_plugin_mutual_info_matches_sklearn():
+    assert fastit.discrete_mutual_info(X, Y, correction=None) == pytest.approx(
+        mutual_info_score(X, Y), abs=1e-12
+    )
+
+
+# Plug-in MI comes from the contingency table (tested above); NSB's joint term uses the
+# product alphabet, so its sum differs from the entropy of the pairs by design.
+@pytest.mark.parametrize("correction", CORRECTIONS[1:-1])
+def test_mutual_info_is_a_sum_of_entropies_with_the_same_correction(correction):
+    h = fastit.discrete_entropy
+    expected = (
+        h(X, correction=correction)
+        + h(Y, correction=correction)
+        - h(np.column_stack([X, Y]), correction=correction)
+    )
+    assert fastit.discrete_mutual_info(X, Y, correction=correction) == pytest.approx(expected)
+
+
+def test_nsb_mutual_info_uses_the_product_alphabet():
+    from fastit._entropy_estimators import nsb
+
+    mx, my = len(np.unique(X)), len(np.unique(Y))
+    pairs = np.unique(np.column_stack([X, Y]), axis=0, return_counts=True)[1]
+    expected = nsb(np.bincount(X), mx) + nsb(np.bincount(Y), my) - nsb(pairs, mx * my)
+    assert fastit.discrete_mutual_info(X, Y, correction="nsb") == pytest.approx(expected)
+
+
+def test_plugin_conditional_mutual_info_is_the_defining_sum():
+    n = len(X)
+    value = 0.0
+    triples, counts = np.unique(np.column_stack([X, Y, Z]), axis=0, return_counts=True)
+    for (x, y, z), c in zip(triples, counts, strict=True):
+        p_xyz = c / n
+        p_z = np.mean(Z == z)
+        p_xz = np.mean((X == x) & (Z == z))
+        p_yz = np.mean((Y == y) & (Z == z))
+        value += p_xyz * np.log(p_z * p_xyz / (p_xz * p_yz))
+    assert fastit.discrete_conditional_mutual_info(X, Y, Z, correction=None) == pytest.approx(
+        value, abs=1e-12
+    )
+
+
+def test_identities():
+    assert fastit.discrete_joint_entropy(X, X, correction=None) == pytest.approx(
+        fastit.discrete_entropy(X, correction=None)
+    )
+    assert fastit.discrete_mutual_info(X, X, correction=None) == pytest.approx(
+        fastit.discrete_entropy(X, correction=None)
+    )
+    # Z independent of (X, Y) by construction: conditioning on it changes little.
+    assert fastit.discrete_conditional_mutual_info(X, Y, Z, correction=None) == pytest.approx(
+        fastit.discrete_mutual_info(X, Y, correction=None), abs=0.05
+    )
+
+
+labels = st.lists(st.integers(0, 4), min_size=2, max_size=60)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_plugin_mi_bounds_symmetry_and_relabelling(data):
+    x = np.array(data.draw(labels))
+    y = np.array(data.draw(st.lists(st.integers(0, 4), min_size=len(x), max_size=len(x))))
+    mi = fastit.discrete_mutual_info(x, y, correction=None)
+    hx = fastit.discrete_entropy(x, correction=None)
+    hy = fastit.discrete_entropy(y, correction=None)
+    assert -1e-12 <= mi <= min(hx, hy) + 1e-12
+    assert mi == pytest.approx(fastit.discrete_mutual_info(y, x, correction=None), abs=1e-12)
+    relabel = np.array([7, -3, 11, 0, 5])
+    assert mi == pytest.approx(
+        fastit.discrete_mutual_info(relabel[x], y.astype(str), correction=None), abs=1e-12
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: fastit.discrete_entropy(X, correction="bayes"), ValueError, "correction"),
+        (lambda: fastit.discrete_mutual_info(X, Y[:-1]), ValueError, "y has 799 samples"),
+        (lambda: fastit.discrete_conditional_mutual_info(X, Y, Z[:5]), ValueError, "^z has"),
+        (lambda: fastit.discrete_entropy(None), TypeError, "x is None"),
+        (lambda: fastit.discrete_entropy(np.zeros((2, 2, 2))), ValueError, "x has shape"),
+        (lambda: fastit.discrete_entropy([]), ValueError, "x is empty"),
+        (lambda: fastit.discrete_entropy(X, base=1), ValueError, "base"),
+        (lambda: fastit.discrete_joint_entropy(), TypeError, "at least one"),
+    ],
+)
+def test_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
