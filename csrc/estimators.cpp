@@ -102,6 +102,7 @@ double ksg_mutual_info(Variable& x, Variable& y, int k, int algorithm, const Par
         const int dx = x.d, d = x.d + y.d;
         blocked_sum(n, par, [&](std::size_t begin, std::size_t end) {
             KnnScratch s(k);
+            std::vector<double> q(d), p(d);
             for (std::size_t pos = begin; pos < end; ++pos) {
                 if (pos + kPrefetch < end) {
                     __builtin_prefetch(&radius_x[joint->original(pos + kPrefetch)], 1);
@@ -113,10 +114,10 @@ double ksg_mutual_info(Variable& x, Variable& y, int k, int algorithm, const Par
                     radius_x[i] = s.dist[k - 1];
                     continue;
                 }
-                const double* q = joint->point(pos);
+                joint->copy_point(pos, q.data());
                 double ex = 0.0, ey = 0.0;
                 for (int t = 0; t < k; ++t) {
-                    const double* p = joint->point(s.nbr[t]);
+                    joint->copy_point(s.nbr[t], p.data());
                     for (int c = 0; c < dx; ++c) ex = std::max(ex, std::abs(p[c] - q[c]));
                     for (int c = dx; c < d; ++c) ey = std::max(ey, std::abs(p[c] - q[c]));
                 }

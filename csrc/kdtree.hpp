@@ -1,7 +1,8 @@
 // An exact max-norm (Chebyshev) kd-tree over n points in d dimensions.
 //
-// Layout: points are stored row-major in tree order, so every node owns a contiguous
-// range. Nodes split their range at its middle position (a median split on the widest
+// Layout: points are stored in tree order, so every node owns a contiguous range; within a
+// leaf they are stored column by column, so a leaf scan reads each coordinate contiguously
+// and vectorises across points (rows are gathered when a whole point is needed). Nodes split their range at its middle position (a median split on the widest
 // side of the node's bounding box), which makes the tree implicit: node t has children
 // 2t+1 and 2t+2 and all leaves sit at the same depth. Every node keeps its tight bounding
 // box, which gives both pruning bounds the queries need:
@@ -35,6 +36,8 @@ class ChebyshevTree {
                   std::size_t leaf_size = 16)
         : n_(n), d_(d) {
         if (d < 1) throw std::invalid_argument("a tree needs at least one dimension");
+        if (leaf_size < 1 || leaf_size > kMaxLeaf / 2)
+            throw std::invalid_argument("leaf_size must be in [1, 64]");
         while ((n_ >> depth_) > leaf_size) ++depth_;
         coords_.resize(n_ * d_);
         index_.resize(n_);
@@ -68,12 +71,19 @@ class ChebyshevTree {
             const Pending& p = frontier[t];
             build(p.node, p.lo, p.hi, p.level);
         });
+        to_leaf_columns(par);
     }
 
     std::size_t size() const { return n_; }
     int dim() const { return d_; }
-    const double* point(std::size_t pos) const { return &coords_[pos * d_]; }
     std::uint32_t original(std::size_t pos) const { return index_[pos]; }
+
+    // Writes the d coordinates of the point at tree position pos to out.
+    void copy_point(std::size_t pos, double* out) const {
+        std::size_t node, lo, hi;
+        leaf_of(pos, node, lo, hi);
+        gather(pos, lo, hi, out);
+    }
 
     // The k nearest other points of the point at tree position pos: distances ascending in
     // dist[0..k), their tree positions in nbr[0..k). Ties at the k-th distance are broken
@@ -88,14 +98,12 @@ class ChebyshevTree {
         std::size_t count = 0;
         with_dim([&](auto D) {
             constexpr int kD = decltype(D)::value;
-            const double* q = point(pos);
-            std::size_t node = 0, lo = 0, hi = n_;
-            int level = 0;
-            for (; level < depth_; ++level) {
-                const std::size_t mid = lo + (hi - lo) / 2;
-                node = 2 * node + (pos < mid ? 1 : 2);
-                (pos < mid ? hi : lo) = mid;
-            }
+            std::size_t node, lo, hi;
+            leaf_of(pos, node, lo, hi);
+            PointBuffer qbuf(d_);
+            const double* q = qbuf.data;
+            gather(pos, lo, hi, qbuf.data);
+            int level = depth_;
             // Walk up until the ball lies in the node's box. For <= counts a point of another
             // subtree may sit exactly on the box's side, at distance exactly r: demand a gap.
             while (level > 0 && !ball_inside<kD>(q, r, node, !strict)) {
@@ -146,14 +154,12 @@ class ChebyshevTree {
         const double inf = std::numeric_limits<double>::infinity();
         std::fill(dist, dist + k, inf);
         std::fill(nbr, nbr + k, std::uint32_t(0));
-        const double* q = point(pos);
         // The query's own leaf: it sets a tight bound before anything else is visited.
-        std::size_t node = 0, lo = 0, hi = n_;
-        for (int level = 0; level < depth_; ++level) {
-            std::size_t mid = lo + (hi - lo) / 2;
-            node = 2 * node + (pos < mid ? 1 : 2);
-            (pos < mid ? hi : lo) = mid;
-        }
+        std::size_t node, lo, hi;
+        leaf_of(pos, node, lo, hi);
+        PointBuffer qbuf(d_);
+        const double* q = qbuf.data;
+        gather(pos, lo, hi, qbuf.data);
         scan_leaf<D>(q, pos, lo, hi, k, dist, nbr);
         // Walk up: visit each sibling subtree that may hold a nearer point, and stop as soon
         // as the ball of the current k-th distance lies inside the node's box (every point
@@ -285,12 +291,15 @@ class ChebyshevTree {
     void scan_leaf(const double* q, std::size_t self, std::size_t lo, std::size_t hi, int k,
                    double* dist, std::uint32_t* nbr) const {
         const int d = dims<D>();
-        for (std::size_t j = lo; j < hi; ++j) {
-            const double* p = &coords_[j * d];
-            double dj = 0.0;
-            for (int c = 0; c < d; ++c) dj = std::max(dj, std::abs(p[c] - q[c]));
-            if (dj < dist[k - 1] && j != self) insert_nearest(dist, nbr, k, dj, j);
-        }
+        const std::size_t m = hi - lo;
+        const double* column = &coords_[lo * d_];
+        double dj[2 * kMaxLeaf];
+        for (std::size_t j = 0; j < m; ++j) dj[j] = std::abs(column[j] - q[0]);
+        for (int c = 1; c < d; ++c)
+            for (std::size_t j = 0; j < m; ++j)
+                dj[j] = std::max(dj[j], std::abs(column[c * m + j] - q[c]));
+        for (std::size_t j = 0; j < m; ++j)
+            if (dj[j] < dist[k - 1] && lo + j != self) insert_nearest(dist, nbr, k, dj[j], lo + j);
     }
 
     template <int D>
@@ -310,6 +319,58 @@ class ChebyshevTree {
             if (dr < dist[k - 1]) knn_descend<D>(q, self, right, mid, hi, level + 1, k, dist, nbr);
             if (dl < dist[k - 1]) knn_descend<D>(q, self, left, lo, mid, level + 1, k, dist, nbr);
         }
+    }
+
+    // Leaves hold at most this many points (see the constructor); leaf scans use it to
+    // size their stack buffers.
+    static constexpr std::size_t kMaxLeaf = 128;
+
+    // A point's coordinates copied out of its leaf (on the stack for d <= 64).
+    struct PointBuffer {
+        double local[64];
+        std::vector<double> heap;
+        double* data;
+        explicit PointBuffer(int d) : data(local) {
+            if (d > 64) {
+                heap.resize(d);
+                data = heap.data();
+            }
+        }
+    };
+
+    void leaf_of(std::size_t pos, std::size_t& node, std::size_t& lo, std::size_t& hi) const {
+        node = 0;
+        lo = 0;
+        hi = n_;
+        for (int level = 0; level < depth_; ++level) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            node = 2 * node + (pos < mid ? 1 : 2);
+            (pos < mid ? hi : lo) = mid;
+        }
+    }
+
+    // Coordinates of the point at pos, which lies in the leaf [lo, hi).
+    void gather(std::size_t pos, std::size_t lo, std::size_t hi, double* out) const {
+        const std::size_t m = hi - lo;
+        const double* column = &coords_[lo * d_] + (pos - lo);
+        for (int c = 0; c < d_; ++c) out[c] = column[c * m];
+    }
+
+    // Rewrites every leaf from rows to columns, once the build no longer swaps rows.
+    void to_leaf_columns(const Parallel& par) {
+        const std::size_t leaves = std::size_t{1} << depth_;
+        Blocks blocks{leaves, 1024};
+        par.run(blocks.count(), [&](std::size_t b) {
+            std::vector<double> rows;
+            for (std::size_t leaf = blocks.begin(b); leaf < blocks.end(b); ++leaf) {
+                std::size_t lo, hi;
+                range_of(leaves - 1 + leaf, depth_, lo, hi);
+                const std::size_t m = hi - lo;
+                rows.assign(coords_.begin() + lo * d_, coords_.begin() + hi * d_);
+                for (std::size_t j = 0; j < m; ++j)
+                    for (int c = 0; c < d_; ++c) coords_[lo * d_ + c * m + j] = rows[j * d_ + c];
+            }
+        });
     }
 
     // The position range of a node at a given level, from the root's halvings.
@@ -348,11 +409,12 @@ class ChebyshevTree {
         if (strict ? far < r : far <= r) return hi - lo;
         if (level == depth_) {
             const int d = dims<D>();
+            const std::size_t m = hi - lo;
+            const double* column = &coords_[lo * d_];
             std::size_t count = 0;
-            for (std::size_t j = lo; j < hi; ++j) {
-                const double* p = &coords_[j * d];
-                double dj = 0.0;
-                for (int c = 0; c < d; ++c) dj = std::max(dj, std::abs(p[c] - q[c]));
+            for (std::size_t j = 0; j < m; ++j) {
+                double dj = std::abs(column[j] - q[0]);
+                for (int c = 1; c < d; ++c) dj = std::max(dj, std::abs(column[c * m + j] - q[c]));
                 count += strict ? (dj < r) : (dj <= r);
             }
             return count;
