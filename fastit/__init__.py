@@ -21,7 +21,7 @@ from .distributions import (
     kl_divergence,
     mutual_info_table,
 )
-from .knn import conditional_mutual_info, differential_entropy, mutual_info
+from .estimators import conditional_mutual_info, differential_entropy, mutual_info
 
 __version__ = "0.1.0"
 __all__ = [

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._entropy_estimators import CORRECTIONS
+
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -174,6 +176,15 @@ def log_base(base: Any) -> float:
     if not math.isfinite(value) or value <= 0 or value == 1:
         raise ValueError(f"base must be positive and not 1 (2 gives bits), got {base}")
     return math.log(value)
+
+
+def check_correction(correction: Any) -> str | None:
+    """One of the entropy estimators of ``fastit._entropy_estimators``."""
+    if correction not in CORRECTIONS:
+        raise ValueError(
+            f"correction must be one of {', '.join(map(repr, CORRECTIONS))}; got {correction!r}"
+        )
+    return correction  # type: ignore[no-any-return]
 
 
 def check_flag(value: Any, name: str) -> bool:

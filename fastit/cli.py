@@ -539,6 +539,7 @@ def _cmd_mi(args: argparse.Namespace) -> int:
             base=args.base,
             x_discrete=args.x_discrete,
             y_discrete=args.y_discrete,
+            correction=None,  # both discrete: the plug-in value, as the output names it
         )
         quantity = "mutual_info"
         if args.x_discrete and args.y_discrete:

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._entropy_estimators import CORRECTIONS, entropy_from_counts
-from ._validation import as_labels, log_base, same_length
+from ._entropy_estimators import entropy_from_counts
+from ._validation import as_labels, check_correction, log_base, same_length
 
 Codes = npt.NDArray[np.int64]
 
@@ -36,14 +36,6 @@ def plugin_mutual_info(cx: Codes, cy: Codes, *, local: bool = False) -> Any:
     c = n_xy[nz].astype(np.float64)
     outer = n_x[nz // ny] * n_y[nz % ny].astype(np.float64)
     return float(np.sum(c * np.log(n * c / outer)) / n)
-
-
-def _check_correction(correction: Any) -> str | None:
-    if correction not in CORRECTIONS:
-        raise ValueError(
-            f"correction must be one of {', '.join(map(repr, CORRECTIONS))}; got {correction!r}"
-        )
-    return correction  # type: ignore[no-any-return]
 
 
 def _joint(codes: list[tuple[Codes, int]]) -> tuple[Codes, int]:
@@ -97,7 +89,7 @@ def discrete_entropy(
     >>> round(fastit.discrete_entropy(["a", "b", "a", "b"], correction=None), 4)  # ln 2
     0.6931
     """
-    correction = _check_correction(correction)
+    correction = check_correction(correction)
     return _entropy(_labels((x,), ("x",)), correction) / log_base(base)
 
 
@@ -107,7 +99,7 @@ def discrete_joint_entropy(
     """Joint entropy H(X1, ..., Xm) of paired discrete samples, one label array each."""
     if not variables:
         raise TypeError("pass at least one variable")
-    correction = _check_correction(correction)
+    correction = check_correction(correction)
     names = tuple(f"variables[{i}]" for i in range(len(variables)))
     return _entropy(_labels(variables, names), correction) / log_base(base)
 
@@ -127,7 +119,7 @@ def discrete_mutual_info(
     >>> round(fastit.discrete_mutual_info([0, 0, 1, 1], [1, 1, 0, 0], correction=None), 4)
     0.6931
     """
-    correction = _check_correction(correction)
+    correction = check_correction(correction)
     (cx, mx), (cy, my) = _labels((x, y), ("x", "y"))
     if correction is None:
         return plugin_mutual_info(cx, cy) / log_base(base)  # type: ignore[no-any-return]
@@ -144,7 +136,7 @@ def discrete_conditional_mutual_info(
     base: float | None = None,
 ) -> float:
     """I(X; Y | Z) = H(X, Z) + H(Y, Z) - H(X, Y, Z) - H(Z) of paired discrete samples."""
-    correction = _check_correction(correction)
+    correction = check_correction(correction)
     cx, cy, cz = _labels((x, y, z), ("x", "y", "z"))
     value = (
         _entropy([cx, cz], correction)

@@ -260,10 +260,11 @@ def test_numpy_bools_are_accepted_as_flags() -> None:
     )
 
 
+@pytest.mark.parametrize("method", ["mixed", "binned"])
 @pytest.mark.parametrize("which", ["x_discrete", "y_discrete"])
-def test_mixed_method_refuses_discrete_flags(which: str) -> None:
-    with pytest.raises(ValueError, match="method='mixed' handles discrete values itself"):
-        fastit.mutual_info(X, LABELS, method="mixed", **{which: True})
+def test_mixed_and_binned_methods_refuse_discrete_flags(method: str, which: str) -> None:
+    with pytest.raises(ValueError, match=f"method='{method}' does not take x_discrete"):
+        fastit.mutual_info(X, LABELS, method=method, **{which: True})
 
 
 @pytest.mark.parametrize("labels", [np.arange(N), np.arange(N).astype(str), RNG.standard_normal(N)])
@@ -334,7 +335,7 @@ def test_import_does_not_load_torch_dask_or_matplotlib(tmp_path: Path) -> None:
         (tmp_path / name / "__init__.py").write_text("STUB = True\n")
     code = (
         "import sys\n"
-        "import fastit, fastit.neighbors, fastit.knn, fastit.discrete\n"
+        "import fastit, fastit.neighbors, fastit.estimators, fastit.discrete\n"
         "loaded = sorted(m for m in sys.modules\n"
         "                if m.split('.')[0] in ('torch', 'dask', 'matplotlib'))\n"
         "print(loaded)\n"

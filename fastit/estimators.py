@@ -1,7 +1,9 @@
-"""k-nearest-neighbour estimators of mutual information and entropy.
+"""The estimators on samples: mutual information, conditional MI, differential entropy.
 
-All distances are max-norm (Chebyshev) distances; the neighbour search, counts and sums
-run in the compiled core (``fastit._core``) on all cores, without the GIL.
+The k-nearest-neighbour methods use max-norm (Chebyshev) distances; the neighbour search,
+counts and sums run in the compiled core (``fastit._core``) on all cores, without the GIL.
+The histogram methods live in :mod:`fastit.binned`, the discrete ones in
+:mod:`fastit.discrete`.
 
 Ties
 ----
@@ -27,6 +29,7 @@ from ._validation import (
     as_labels,
     as_samples,
     check_choice,
+    check_correction,
     check_flag,
     check_k,
     log_base,
@@ -34,10 +37,12 @@ from ._validation import (
     same_length,
     seed_of,
 )
-from .discrete import plugin_mutual_info
+from .binned import binned_mutual_info, histogram_entropy
+from .discrete import discrete_mutual_info, plugin_mutual_info
 
 _JITTER = 1e-10
-_MI_METHODS = ("ksg1", "ksg2", "mixed")
+_MI_METHODS = ("ksg1", "ksg2", "mixed", "binned")
+_ENTROPY_METHODS = ("kl", "histogram")
 
 
 def _column_params(
@@ -82,6 +87,8 @@ def mutual_info(
     k: int = 3,
     method: str = "ksg1",
     base: float | None = None,
+    bins: Any = "fd",
+    correction: str | None = "miller-madow",
     x_discrete: bool = False,
     y_discrete: bool = False,
     standardize: bool = True,
@@ -98,25 +105,36 @@ def mutual_info(
         tensors are accepted; integer, boolean and float32 data are widened to float64.
     k : int, default 3
         Number of neighbours. Small k: less bias, more variance.
-    method : {"ksg1", "ksg2", "mixed"}, default "ksg1"
+    method : {"ksg1", "ksg2", "mixed", "binned"}, default "ksg1"
         ``"ksg1"``: Kraskov et al. algorithm 1 (marginal counts strictly inside the joint
         k-th neighbour distance). ``"ksg2"``: algorithm 2 (per-marginal radii, counts on the
         radius included). ``"mixed"``: Gao et al. (2017), for variables that mix continuous
         values and atoms (repeated values); it needs no jitter. As in the authors'
         reference code, counts include the sample itself and enter through digamma; the
         paper's ``ln(n + 1)`` form is biased low when counts stay small (a discrete x).
+        ``"binned"``: the histogram estimator H(X) + H(Y) - H(X, Y) (see ``bins``).
     base : float, optional
         Logarithm base of the result: None for nats, 2 for bits.
+    bins : int, sequence, str or list, default "fd"
+        For ``method="binned"``: a number of equal-width bins, explicit edges, or a rule
+        ("fd", "scott", "sturges", "sqrt", "auto", "doane", "rice", "stone", "quantile"
+        for equal-frequency bins); the same for every column, or one per column as a list.
+    correction : {"miller-madow", None, "grassberger", "jackknife", "chao-shen", "nsb"}
+        Entropy estimator behind ``method="binned"`` and the both-discrete case; None is
+        the plain plug-in value. Miller-Madow, the default, removes the leading 1/N bias
+        at no cost.
     x_discrete, y_discrete : bool, default False
         Treat a variable as labels (any dtype; rows of a 2-D array are joint symbols).
         One discrete variable gives the estimator of Ross (2014), as scikit-learn's
-        ``mutual_info_classif``; both give the plug-in MI of the contingency table.
+        ``mutual_info_classif``; both give the MI of the contingency table, with
+        ``correction`` (None: the plug-in value of ``sklearn.metrics.mutual_info_score``).
     standardize : bool, default True
         Centre each continuous column and scale it to unit variance first. KSG estimates
         are not invariant to rescaling a marginal; unit variance is the usual choice.
     local : bool, default False
         Return the per-sample values (an array of length n) whose mean is the estimate.
-        For the Ross estimator, samples whose label occurs once get NaN.
+        For the Ross estimator, samples whose label occurs once get NaN. Not available for
+        histogram estimates, nor for corrected discrete ones.
     n_jobs : int, optional
         Threads; None or -1 uses every core. The result does not depend on it.
     random_state : None, int or numpy.random.Generator
@@ -153,16 +171,23 @@ def mutual_info(
     threads = n_threads(n_jobs)
     seed = seed_of(random_state)
 
+    correction = check_correction(correction)
     if x_discrete and y_discrete:
+        if local and correction is not None:
+            raise ValueError(
+                "local values exist for the plug-in estimate only: pass correction=None"
+            )
+        if not local:
+            return discrete_mutual_info(x, y, correction=correction, base=base)
         cx, _ = as_labels(x, "x")
         cy, _ = as_labels(y, "y")
         same_length(len(cx), cy, "y", "x")
         return _finish(plugin_mutual_info(cx, cy, local=local), divisor)
     if x_discrete or y_discrete:
-        if method == "mixed":
+        if method in ("mixed", "binned"):
             raise ValueError(
-                "method='mixed' handles discrete values itself; leave x_discrete and "
-                "y_discrete False, or use method='ksg1' for the Ross estimator"
+                f"method={method!r} does not take x_discrete/y_discrete: leave them False, or "
+                "use method='ksg1' for the Ross estimator"
             )
         cont, labels = (y, x) if x_discrete else (x, y)
         cont_name, label_name = ("y", "x") if x_discrete else ("x", "y")
@@ -182,6 +207,10 @@ def mutual_info(
     xa = as_samples(x, "x")
     ya = as_samples(y, "y")
     same_length(xa.shape[0], ya, "y")
+    if method == "binned":
+        if local:
+            raise ValueError("local values are not available for method='binned'")
+        return binned_mutual_info(xa, ya, bins, correction) / divisor
     k = check_k(k, xa.shape[0])
     jitter = method != "mixed"
     px = _column_params(xa, threads, standardize=standardize, jitter=jitter)
@@ -252,12 +281,15 @@ def differential_entropy(
     x: Any,
     *,
     k: int = 3,
+    method: str = "kl",
     base: float | None = None,
+    bins: Any = "fd",
+    correction: str | None = "miller-madow",
     local: bool = False,
     n_jobs: int | None = None,
     random_state: Any = None,
 ) -> Any:
-    r"""Differential entropy h(X) by the Kozachenko-Leonenko k-NN estimator.
+    r"""Differential entropy h(X): Kozachenko-Leonenko k-NN estimator, or a histogram.
 
     .. math::
         \hat h(X) = \psi(n) - \psi(k) + d \, \langle \ln (2 \varepsilon_i) \rangle
@@ -270,8 +302,11 @@ def differential_entropy(
     ----------
     x : array_like, shape (n,) or (n, d)
         Continuous samples, one per row, any dimension.
-    k, base, local, n_jobs, random_state
-        As in :func:`mutual_info`.
+    method : {"kl", "histogram"}, default "kl"
+        ``"histogram"``: the entropy of the bins' counts plus the mean log bin volume
+        (unequal widths allowed), :math:`-\sum_i p_i \ln(p_i / w_i)`.
+    k, base, local, n_jobs, random_state, bins, correction
+        As in :func:`mutual_info` (``bins`` and ``correction`` for the histogram).
 
     Returns
     -------
@@ -284,11 +319,17 @@ def differential_entropy(
     Kozachenko, Leonenko, "Sample estimate of the entropy of a random vector",
     Probl. Inf. Transm. 23, 95-101 (1987); Kraskov et al. (2004), eq. (20).
     """
+    method = check_choice(method, "method", _ENTROPY_METHODS)
+    correction = check_correction(correction)
     local = check_flag(local, "local")
     divisor = log_base(base)
     threads = n_threads(n_jobs)
     seed = seed_of(random_state)
     xa = as_samples(x, "x")
+    if method == "histogram":
+        if local:
+            raise ValueError("local values are not available for method='histogram'")
+        return histogram_entropy(xa, bins, correction) / divisor
     k = check_k(k, xa.shape[0])
     if (np.ptp(xa, axis=0) == 0).any():
         # A constant column puts all the mass on a lower-dimensional set: no density, and
