@@ -15,6 +15,7 @@ import numbers
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ._validation import FloatArray
 
@@ -36,13 +37,13 @@ def bin_edges(values: FloatArray, bins: Any, name: str) -> FloatArray:
                 "bins must be an int, a sequence of edges or one of "
                 f"{', '.join(map(repr, RULES))}; got {bins!r}"
             )
-        return np.histogram_bin_edges(values, bins).astype(np.float64)
+        return _increasing(_numpy_edges(values, bins, name), name)
     if isinstance(bins, bool):
         raise TypeError(f"bins must be an int, a sequence of edges or a rule name, not {bins!r}")
     if isinstance(bins, numbers.Integral):
         if bins < 1:
             raise ValueError(f"bins must be at least 1, got {bins}")
-        return np.histogram_bin_edges(values, int(bins)).astype(np.float64)
+        return _increasing(_numpy_edges(values, int(bins), name), name)
     edges = np.asarray(bins)
     if edges.dtype.kind not in "biuf":
         raise TypeError(f"bins has dtype {edges.dtype}; pass numbers as edges")
@@ -58,6 +59,23 @@ def bin_edges(values: FloatArray, bins: Any, name: str) -> FloatArray:
             f"[{edges[0]}, {edges[-1]}]; widen the edges (samples are never dropped)"
         )
     return edges
+
+
+def _numpy_edges(values: FloatArray, bins: int | str, name: str) -> npt.NDArray[Any]:
+    try:
+        return np.histogram_bin_edges(values, bins)
+    except ValueError as err:  # NumPy's "too many bins for data range", with the name added
+        raise ValueError(f"{name}: {err}") from err
+
+
+def _increasing(edges: npt.NDArray[Any], name: str) -> FloatArray:
+    """Equal-width edges, refused when the range is too narrow for distinct edges."""
+    if not (np.diff(edges) > 0).all():
+        raise ValueError(
+            f"{name} spans [{edges[0]}, {edges[-1]}], too narrow for {edges.size - 1} "
+            "distinct bins in floating point; use fewer bins"
+        )
+    return edges.astype(np.float64)
 
 
 def bin_edges_per_column(samples: FloatArray, bins: Any, name: str) -> list[FloatArray]:

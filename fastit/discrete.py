@@ -25,16 +25,21 @@ Codes = npt.NDArray[np.int64]
 def plugin_mutual_info(cx: Codes, cy: Codes, *, local: bool = False) -> Any:
     """Plug-in MI (nats) of two label-code arrays: sum p(x,y) ln(p(x,y) / (p(x) p(y)))."""
     n = cx.shape[0]
-    ny = int(cy.max()) + 1
-    joint = cx * ny + cy
-    n_xy = np.bincount(joint)
-    n_x = np.bincount(cx)
-    n_y = np.bincount(cy)
+    nx, ny = int(cx.max()) + 1, int(cy.max()) + 1
     if local:
+        joint = cx * ny + cy
+        n_xy = np.bincount(joint)
+        n_x = np.bincount(cx)
+        n_y = np.bincount(cy)
         return np.log(n * n_xy[joint] / (n_x[cx] * n_y[cy].astype(np.float64)))
-    nz = np.flatnonzero(n_xy)
-    c = n_xy[nz].astype(np.float64)
-    outer = n_x[nz // ny] * n_y[nz % ny].astype(np.float64)
+    if nx * ny <= 4 * n:  # a dense contingency table, counted in parallel
+        from ._numba import histogram_2d, mutual_info_from_joint
+
+        return float(mutual_info_from_joint(histogram_2d(cx, cy, nx, ny)[0]))
+    pairs, n_xy = np.unique(cx * ny + cy, return_counts=True)
+    n_x, n_y = np.bincount(cx), np.bincount(cy)
+    c = n_xy.astype(np.float64)
+    outer = n_x[pairs // ny] * n_y[pairs % ny].astype(np.float64)
     return float(np.sum(c * np.log(n * c / outer)) / n)
 
 
@@ -54,7 +59,10 @@ def _joint(codes: list[tuple[Codes, int]]) -> tuple[Codes, int]:
 
 def _entropy(codes: list[tuple[Codes, int]], correction: str | None) -> float:
     joint, alphabet = _joint(codes)
-    counts = np.bincount(np.unique(joint, return_inverse=True)[1])
+    if alphabet <= 4 * joint.shape[0]:
+        counts = np.bincount(joint)  # empty cells are ignored by every estimator
+    else:
+        counts = np.unique(joint, return_counts=True)[1]
     return entropy_from_counts(counts, correction, alphabet if correction == "nsb" else None)
 
 

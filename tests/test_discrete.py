@@ -128,3 +128,22 @@ def test_plugin_mi_bounds_symmetry_and_relabelling(data):
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array([-128, 127, 0, 5, 5, -128], dtype=np.int8),  # range wider than int8
+        np.array([True, False, True, True]),
+        np.array([7, 7, 7], dtype=np.uint64),
+        rng.integers(-3, 40, 500).astype(np.int32),
+        rng.integers(0, 2**40, 50),  # too wide for a lookup table: sorted instead
+    ],
+)
+def test_integer_label_codes_match_numpy_unique(labels):
+    from fastit._validation import as_labels
+
+    codes, m = as_labels(labels, "x")
+    uniq, inverse = np.unique(labels, return_inverse=True)
+    assert np.array_equal(codes, inverse)
+    assert m == len(uniq)
