@@ -22,6 +22,7 @@ from .distributions import (
     mutual_info_table,
 )
 from .estimators import conditional_mutual_info, differential_entropy, mutual_info
+from .pairwise import pairwise_mutual_info
 
 __version__ = "0.1.0"
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "mutual_info",
     "mutual_info_table",
     "neighbors",
+    "pairwise_mutual_info",
 ]
