@@ -36,8 +36,12 @@ def _to_numpy(a: Any, name: str) -> np.ndarray[Any, Any]:
         ) from err
 
 
-def as_samples(a: Any, name: str) -> FloatArray:
-    """Samples as a C-contiguous float64 array of shape (n, d); (n,) becomes (n, 1)."""
+def as_samples(a: Any, name: str, *, check_finite: bool = True) -> FloatArray:
+    """Samples as a C-contiguous float64 array of shape (n, d); (n,) becomes (n, 1).
+
+    ``check_finite=False`` leaves the NaN/inf check to a caller that makes its own pass
+    over the data anyway (it must then raise :func:`not_finite`'s error itself).
+    """
     if a is None:
         raise TypeError(f"{name} is None; pass an array of samples of shape (n,) or (n, d)")
     arr = _to_numpy(a, name)
@@ -56,10 +60,15 @@ def as_samples(a: Any, name: str) -> FloatArray:
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); pass at least 2 samples")
     out = np.ascontiguousarray(arr, dtype=np.float64)
-    if not np.isfinite(out).all():
-        bad = "NaN" if np.isnan(out).any() else "infinite values"
-        raise ValueError(f"{name} contains {bad}; remove or impute them first")
+    if check_finite and not np.isfinite(out).all():
+        raise not_finite(out, name)
     return out
+
+
+def not_finite(a: FloatArray, name: str) -> ValueError:
+    """The error for samples that contain NaN or inf."""
+    bad = "NaN" if np.isnan(a).any() else "infinite values"
+    return ValueError(f"{name} contains {bad}; remove or impute them first")
 
 
 def as_radii(radii: Any, n: int) -> FloatArray:

@@ -21,8 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ._entropy_estimators import entropy_from_counts
-from ._validation import FloatArray
-from .binning import NUMPY_RULES, bin_edges_per_column
+from ._validation import FloatArray, not_finite
+from .binning import NUMPY_RULES, bin_edges, bin_edges_per_column
 
 Codes = npt.NDArray[np.int64]
 
@@ -64,10 +64,33 @@ def _uniform(bins: Any) -> bool:
     return isinstance(bins, (int, np.integer)) and not isinstance(bins, bool)
 
 
+def _equal_width_edges(column: FloatArray, n_bins: int, name: str) -> FloatArray:
+    """np.histogram_bin_edges(column, n_bins), and the finiteness check, in one pass."""
+    from ._numba.scan import finite_range
+
+    lo, hi, n_bad = finite_range(column)
+    if n_bad:
+        raise not_finite(column, name)
+    if lo == hi:  # NumPy's widening of an empty range
+        lo, hi = lo - 0.5, hi + 0.5
+    return bin_edges(np.array([lo, hi]), n_bins, name)
+
+
 def binned_mutual_info(xa: FloatArray, ya: FloatArray, bins: Any, correction: str | None) -> float:
-    """I(X; Y) in nats from the histogram of (n, dx) and (n, dy) samples."""
-    ex = bin_edges_per_column(xa, bins, "x")
-    ey = bin_edges_per_column(ya, bins, "y")
+    """I(X; Y) in nats from the histogram of (n, dx) and (n, dy) samples.
+
+    The samples may still hold NaN or inf (``as_samples(check_finite=False)``): the first
+    pass over them checks.
+    """
+    if xa.shape[1] == 1 and ya.shape[1] == 1 and _uniform(bins) and not isinstance(bins, str):
+        ex = [_equal_width_edges(xa[:, 0], int(bins), "x")]
+        ey = [_equal_width_edges(ya[:, 0], int(bins), "y")]
+    else:
+        for a, name in ((xa, "x"), (ya, "y")):
+            if not np.isfinite(a).all():
+                raise not_finite(a, name)
+        ex = bin_edges_per_column(xa, bins, "x")
+        ey = bin_edges_per_column(ya, bins, "y")
     nx, ny = len(ex[0]) - 1, len(ey[0]) - 1
     if xa.shape[1] == 1 and ya.shape[1] == 1 and _uniform(bins):
         # One fused pass over x and y: bin and count without code arrays.

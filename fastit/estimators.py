@@ -204,8 +204,9 @@ def mutual_info(
         value = _core.ross(c, params, codes, k, seed, threads, local)
         return _finish(value, divisor)
 
-    xa = as_samples(x, "x")
-    ya = as_samples(y, "y")
+    # The binned estimator checks for NaN and inf in its own first pass over the data.
+    xa = as_samples(x, "x", check_finite=method != "binned")
+    ya = as_samples(y, "y", check_finite=method != "binned")
     same_length(xa.shape[0], ya, "y")
     if method == "binned":
         if local:

@@ -144,3 +144,21 @@ def test_explicit_edges_for_each_column():
     p = counts / N
     nz = p > 0
     assert got == pytest.approx(-np.sum(p[nz] * np.log(p[nz] / volume.ravel()[nz])), abs=1e-12)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("bins", [16, "fd", [-9.0, 0.0, 9.0]])
+def test_nan_and_inf_are_refused(bad, bins):
+    x = X.copy()
+    x[7] = bad
+    with pytest.raises(ValueError, match="^x contains (NaN|infinite values)"):
+        fastit.mutual_info(x, Y, method="binned", bins=bins)
+    with pytest.raises(ValueError, match="^y contains (NaN|infinite values)"):
+        fastit.mutual_info(Y, x, method="binned", bins=bins)
+
+
+def test_constant_column_gets_numpys_widened_range():
+    c = np.full(N, 2.5)
+    expected = plugin_mi(np.histogram2d(c, Y, bins=(5, 5))[0])
+    got = fastit.mutual_info(c, Y, method="binned", bins=5, correction=None)
+    assert got == pytest.approx(expected, abs=1e-12)
