@@ -27,7 +27,8 @@ from .binning import NUMPY_RULES, bin_edges, bin_edges_per_column
 Codes = npt.NDArray[np.int64]
 
 
-def _column_codes(samples: FloatArray, edges: list[FloatArray]) -> list[Codes]:
+def column_codes(samples: FloatArray, edges: list[FloatArray]) -> list[Codes]:
+    """Bin codes of every column of (n, d) samples."""
     from ._numba import bin_codes_edges
 
     codes = [bin_codes_edges(samples[:, c], e) for c, e in enumerate(edges)]
@@ -82,7 +83,8 @@ def binned_mutual_info(xa: FloatArray, ya: FloatArray, bins: Any, correction: st
     The samples may still hold NaN or inf (``as_samples(check_finite=False)``): the first
     pass over them checks.
     """
-    if xa.shape[1] == 1 and ya.shape[1] == 1 and _uniform(bins) and not isinstance(bins, str):
+    one_dimensional = xa.shape[1] == 1 and ya.shape[1] == 1
+    if one_dimensional and _uniform(bins) and not isinstance(bins, str):
         ex = [_equal_width_edges(xa[:, 0], int(bins), "x")]
         ey = [_equal_width_edges(ya[:, 0], int(bins), "y")]
     else:
@@ -91,11 +93,11 @@ def binned_mutual_info(xa: FloatArray, ya: FloatArray, bins: Any, correction: st
                 raise not_finite(a, name)
         ex = bin_edges_per_column(xa, bins, "x")
         ey = bin_edges_per_column(ya, bins, "y")
-    nx, ny = len(ex[0]) - 1, len(ey[0]) - 1
-    if xa.shape[1] == 1 and ya.shape[1] == 1 and _uniform(bins):
+    if one_dimensional and _uniform(bins):
         # One fused pass over x and y: bin and count without code arrays.
         from ._numba import joint_counts_uniform
 
+        nx, ny = len(ex[0]) - 1, len(ey[0]) - 1
         counts, outside = joint_counts_uniform(
             xa[:, 0], ya[:, 0], ex[0][0], ex[0][-1], ey[0][0], ey[0][-1], nx, ny
         )
@@ -104,8 +106,8 @@ def binned_mutual_info(xa: FloatArray, ya: FloatArray, bins: Any, correction: st
     else:
         from ._numba import histogram_2d
 
-        cx, alphabet_x = _joint(_column_codes(xa, ex), [len(e) - 1 for e in ex])
-        cy, alphabet_y = _joint(_column_codes(ya, ey), [len(e) - 1 for e in ey])
+        cx, alphabet_x = _joint(column_codes(xa, ex), [len(e) - 1 for e in ex])
+        cy, alphabet_y = _joint(column_codes(ya, ey), [len(e) - 1 for e in ey])
         counts, _ = histogram_2d(cx, cy, int(cx.max()) + 1, int(cy.max()) + 1)
     if correction is None:
         from ._numba import mutual_info_from_joint
@@ -121,7 +123,7 @@ def binned_mutual_info(xa: FloatArray, ya: FloatArray, bins: Any, correction: st
 def histogram_entropy(xa: FloatArray, bins: Any, correction: str | None) -> float:
     """Differential entropy h(X) in nats from the histogram of (n, d) samples."""
     edges = bin_edges_per_column(xa, bins, "x")
-    codes = _column_codes(xa, edges)
+    codes = column_codes(xa, edges)
     sizes = [len(e) - 1 for e in edges]
     n = xa.shape[0]
     width_term = 0.0

@@ -22,7 +22,8 @@ _METHODS = ("binned", "ksg1", "ksg2", "mixed")
 
 
 def _column_codes(a: FloatArray, bins: Any, name: str) -> tuple[npt.NDArray[np.int32], Any]:
-    """Bin codes of every column, (d, n) int32, computed once for all pairs."""
+    """Bin codes of every column, (d, n) int32, computed once for all pairs (filled column
+    by column, so a wide X never holds all its codes as int64 at once)."""
     from ._numba import bin_codes_edges
 
     edges = bin_edges_per_column(a, bins, name)
