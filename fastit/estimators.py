@@ -96,7 +96,7 @@ def mutual_info(
     n_jobs: int | None = None,
     random_state: Any = None,
 ) -> Any:
-    r"""Mutual information I(X; Y) from samples, by k-nearest neighbours.
+    r"""Mutual information I(X; Y) from samples: k-nearest neighbours, histogram or labels.
 
     Parameters
     ----------
@@ -104,7 +104,7 @@ def mutual_info(
         Paired samples, one per row. NumPy arrays, pandas Series/DataFrames and CPU
         tensors are accepted; integer, boolean and float32 data are widened to float64.
     k : int, default 3
-        Number of neighbours. Small k: less bias, more variance.
+        Number of neighbours (k-NN methods). Small k: less bias, more variance.
     method : {"ksg1", "ksg2", "mixed", "binned"}, default "ksg1"
         ``"ksg1"``: Kraskov et al. algorithm 1 (marginal counts strictly inside the joint
         k-th neighbour distance). ``"ksg2"``: algorithm 2 (per-marginal radii, counts on the

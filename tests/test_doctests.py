@@ -1,0 +1,14 @@
+"""The examples in the public docstrings run and print what they claim."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["fastit.estimators", "fastit.discrete", "fastit.distributions", "fastit.neighbors"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
