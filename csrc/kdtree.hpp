@@ -116,12 +116,6 @@ class ChebyshevTree {
         return count;
     }
 
-    std::size_t count_within(const double* q, double r, bool strict) const {
-        std::size_t count = 0;
-        with_dim([&](auto D) { count = count_node<decltype(D)::value>(q, r, strict, 0, 0, n_, 0); });
-        return count;
-    }
-
    private:
     std::size_t n_;
     int d_;

@@ -54,10 +54,6 @@ def _joint(codes: list[Codes], sizes: list[int]) -> tuple[Codes, int]:
     return compact.reshape(-1).astype(np.int64), alphabet
 
 
-def _entropy(counts: npt.NDArray[Any], correction: str | None, alphabet: int) -> float:
-    return entropy_from_counts(counts, correction, alphabet if correction == "nsb" else None)
-
-
 def _uniform(bins: Any) -> bool:
     """Whether ``bins`` gives equal-width bins over the data's range (np.linspace edges)."""
     if isinstance(bins, str):
@@ -114,9 +110,9 @@ def binned_mutual_info(xa: FloatArray, ya: FloatArray, bins: Any, correction: st
 
         return float(mutual_info_from_joint(counts))
     return (
-        _entropy(counts.sum(axis=1), correction, alphabet_x)
-        + _entropy(counts.sum(axis=0), correction, alphabet_y)
-        - _entropy(counts.ravel(), correction, alphabet_x * alphabet_y)
+        entropy_from_counts(counts.sum(axis=1), correction, alphabet_x)
+        + entropy_from_counts(counts.sum(axis=0), correction, alphabet_y)
+        - entropy_from_counts(counts.ravel(), correction, alphabet_x * alphabet_y)
     )
 
 
@@ -131,4 +127,4 @@ def histogram_entropy(xa: FloatArray, bins: Any, correction: str | None) -> floa
         column_counts = np.bincount(c, minlength=len(e) - 1)
         width_term += float(np.dot(column_counts, np.log(np.diff(e)))) / n
     joint, alphabet = _joint(codes, sizes)
-    return _entropy(np.bincount(joint), correction, alphabet) + width_term
+    return entropy_from_counts(np.bincount(joint), correction, alphabet) + width_term

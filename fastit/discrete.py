@@ -63,7 +63,7 @@ def _entropy(codes: list[tuple[Codes, int]], correction: str | None) -> float:
         counts = np.bincount(joint)  # empty cells are ignored by every estimator
     else:
         counts = np.unique(joint, return_counts=True)[1]
-    return entropy_from_counts(counts, correction, alphabet if correction == "nsb" else None)
+    return entropy_from_counts(counts, correction, alphabet)
 
 
 def _labels(variables: tuple[Any, ...], names: tuple[str, ...]) -> list[tuple[Codes, int]]:

@@ -48,13 +48,12 @@ def _binned_pairs(
         )
     # Other corrections need the whole table of each pair: counted in parallel, estimated here.
     out = np.empty(len(rows))
-    nsb = correction == "nsb"
     for t, (i, j) in enumerate(zip(rows, cols, strict=True)):
         table, _ = histogram_2d(cx[i].astype(np.int64), cy[j].astype(np.int64), sx[i], sy[j])
         out[t] = (
-            entropy_from_counts(table.sum(axis=1), correction, sx[i] if nsb else None)
-            + entropy_from_counts(table.sum(axis=0), correction, sy[j] if nsb else None)
-            - entropy_from_counts(table.ravel(), correction, sx[i] * sy[j] if nsb else None)
+            entropy_from_counts(table.sum(axis=1), correction, sx[i])
+            + entropy_from_counts(table.sum(axis=0), correction, sy[j])
+            - entropy_from_counts(table.ravel(), correction, sx[i] * sy[j])
         )
     return out
 
