@@ -26,6 +26,9 @@ from .binning import NUMPY_RULES, bin_edges, bin_edges_per_column
 
 Codes = npt.NDArray[np.int64]
 
+# The fused 2-D kernel counts in int32 cells (the table itself is far smaller in practice).
+_MAX_FUSED_CELLS = 2**31 - 2
+
 
 def column_codes(samples: FloatArray, edges: list[FloatArray]) -> list[Codes]:
     """Bin codes of every column of (n, d) samples."""
@@ -61,13 +64,8 @@ def _uniform(bins: Any) -> bool:
     return isinstance(bins, (int, np.integer)) and not isinstance(bins, bool)
 
 
-def _equal_width_edges(column: FloatArray, n_bins: int, name: str) -> FloatArray:
-    """np.histogram_bin_edges(column, n_bins), and the finiteness check, in one pass."""
-    from ._numba.scan import finite_range
-
-    lo, hi, n_bad = finite_range(column)
-    if n_bad:
-        raise not_finite(column, name)
+def _equal_width_edges(lo: float, hi: float, n_bins: int, name: str) -> FloatArray:
+    """np.histogram_bin_edges(column, n_bins) from the column's min and max."""
     if lo == hi:  # NumPy's widening of an empty range
         lo, hi = lo - 0.5, hi + 0.5
     return bin_edges(np.array([lo, hi]), n_bins, name)
@@ -81,21 +79,29 @@ def binned_mutual_info(xa: FloatArray, ya: FloatArray, bins: Any, correction: st
     """
     one_dimensional = xa.shape[1] == 1 and ya.shape[1] == 1
     if one_dimensional and _uniform(bins) and not isinstance(bins, str):
-        ex = [_equal_width_edges(xa[:, 0], int(bins), "x")]
-        ey = [_equal_width_edges(ya[:, 0], int(bins), "y")]
+        from ._numba.scan import finite_range_pair
+
+        x, y = np.ascontiguousarray(xa[:, 0]), np.ascontiguousarray(ya[:, 0])
+        lo_x, hi_x, bad_x, lo_y, hi_y, bad_y = finite_range_pair(x, y)
+        if bad_x or bad_y:
+            raise not_finite(xa, "x") if bad_x else not_finite(ya, "y")
+        ex = [_equal_width_edges(lo_x, hi_x, int(bins), "x")]
+        ey = [_equal_width_edges(lo_y, hi_y, int(bins), "y")]
     else:
         for a, name in ((xa, "x"), (ya, "y")):
             if not np.isfinite(a).all():
                 raise not_finite(a, name)
         ex = bin_edges_per_column(xa, bins, "x")
         ey = bin_edges_per_column(ya, bins, "y")
-    if one_dimensional and _uniform(bins):
+    nx, ny = len(ex[0]) - 1, len(ey[0]) - 1
+    if one_dimensional and _uniform(bins) and nx * ny < _MAX_FUSED_CELLS:
         # One fused pass over x and y: bin and count without code arrays.
         from ._numba import joint_counts_uniform
 
-        nx, ny = len(ex[0]) - 1, len(ey[0]) - 1
         counts, outside = joint_counts_uniform(
-            xa[:, 0], ya[:, 0], ex[0][0], ex[0][-1], ey[0][0], ey[0][-1], nx, ny
+            np.ascontiguousarray(xa[:, 0]),
+            np.ascontiguousarray(ya[:, 0]),
+            *(ex[0][0], ex[0][-1], ey[0][0], ey[0][-1], nx, ny),
         )
         assert outside == 0
         alphabet_x, alphabet_y = nx, ny

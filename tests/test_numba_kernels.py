@@ -26,6 +26,7 @@ from fastit._numba import (
     mutual_info_from_joint,
     uniform_edges,
 )
+from fastit._numba.scan import finite_range_pair
 
 HYPO = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -273,6 +274,55 @@ def test_length_mismatch_raises() -> None:
         joint_counts_uniform(np.zeros(3), np.zeros(4), 0.0, 1.0, 0.0, 1.0, 2, 2)
     with pytest.raises(ValueError, match="same length"):
         histogram_2d(np.zeros(3, np.int64), np.zeros(4, np.int64), 2, 2)
+    with pytest.raises(ValueError, match="same length"):
+        finite_range_pair(np.zeros(3), np.zeros(4))
+
+
+def test_joint_counts_uniform_refuses_more_cells_than_int32() -> None:
+    with pytest.raises(ValueError, match="below 2\\*\\*31"):
+        joint_counts_uniform(np.zeros(3), np.zeros(3), 0.0, 1.0, 0.0, 1.0, 2**16, 2**15)
+
+
+def test_joint_counts_uniform_at_batch_and_block_boundaries() -> None:
+    # Lengths around the batch size and several blocks: the unrolled counting loop,
+    # its tail and the prefetches past the end of the data.
+    rng = np.random.default_rng(12)
+    for n in (1, 7, 8, 9, 2047, 2048, 2049, 4096 * 3 + 5, 70_001):
+        x, y = rng.normal(size=n), rng.normal(size=n)
+        counts, skipped = joint_counts_uniform(x, y, -2.0, 2.0, -3.0, 3.0, 16, 8)
+        expected, _, _ = np.histogram2d(x, y, bins=(16, 8), range=((-2, 2), (-3, 3)))
+        assert np.array_equal(counts, expected)
+        assert counts.sum() + skipped == n
+
+
+# --------------------------------------------------------------------------- range scan
+
+
+@pytest.mark.parametrize("n", [1, 5, 65_536, 65_537, 200_003])
+def test_finite_range_pair_equals_numpy(n: int) -> None:
+    rng = np.random.default_rng(n)
+    x = rng.standard_cauchy(n)
+    y = rng.normal(size=n) * 1e-310  # subnormal and tiny values of both signs
+    lo_x, hi_x, bad_x, lo_y, hi_y, bad_y = finite_range_pair(x, y)
+    assert (lo_x, hi_x, lo_y, hi_y) == (x.min(), x.max(), y.min(), y.max())
+    assert bad_x == bad_y == 0
+
+
+def test_finite_range_pair_extremes_and_signed_zero() -> None:
+    big = np.finfo(np.float64).max
+    x = np.array([0.0, -0.0, big, -big, 5e-324, -5e-324])
+    y = np.array([-0.0, -0.0, 0.0, -0.0, -0.0, -0.0])
+    lo_x, hi_x, _, lo_y, hi_y, _ = finite_range_pair(x, y)
+    assert (lo_x, hi_x) == (-big, big)
+    assert lo_y == hi_y == 0.0
+
+
+def test_finite_range_pair_counts_non_finite() -> None:
+    x = np.array([1.0, np.nan, 2.0, np.inf, -np.inf, 3.0])
+    y = np.array([1.0, 2.0, 3.0, 4.0, 5.0, -np.nan])
+    lo_x, hi_x, bad_x, lo_y, hi_y, bad_y = finite_range_pair(x, y)
+    assert (bad_x, bad_y) == (3, 1)
+    assert finite_range_pair(np.empty(0), np.empty(0))[2::3] == (0, 0)
 
 
 def test_results_do_not_depend_on_thread_count() -> None:

@@ -27,6 +27,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from ._intrinsics import float_bits, prefetch
 from ._jit import kernel, parallel_kernel
 
 # Annotations are for readers and mypy; Numba ignores them and compiles per argument type.
@@ -53,8 +54,9 @@ _MAX_PARTIAL_CELLS = 1 << 23
 # Partial counts are int32 (half the cache footprint of int64: a 64 x 64 table fits
 # in L1), so no block may hold 2**31 samples or more.
 _MAX_BLOCK_LEN = (1 << 31) - 1
-# Samples binned per vectorised batch in the fused kernel (fits in L1 with the table).
-_BATCH = 1024
+# Samples binned per vectorised batch in the fused kernel (its int32 cells fit in L1
+# beside a 64 x 64 table).
+_BATCH = 4096
 
 
 @kernel
@@ -430,44 +432,37 @@ def _guess_cells(
     x: NDArray[Any],
     y: NDArray[Any],
     start: int,
-    stop: int,
+    m: int,
     lo_x: float,
-    hi_x: float,
     lo_y: float,
-    hi_y: float,
     scale_x: float,
     scale_y: float,
     tol: float,
     nx: int,
     ny: int,
-    cells: IntArray,
-) -> int:
-    """Flat cells of samples ``start:stop`` from the arithmetic guesses, branch-free so
-    that LLVM vectorises it; out-of-range/NaN samples go to cell ``nx * ny``.  Returns
-    nonzero when some guess is not provably exact (then the caller redoes the batch)."""
-    outside = nx * ny
-    near = 0
+    cells: NDArray[np.int32],
+) -> None:
+    """Flat cells ``cells[:m]`` of samples ``start:start + m`` from the arithmetic guesses
+    (see ``_uniform_setup``).  A sample whose guess is not provably exact (near an
+    edge, outside a range, NaN) gets the cell ``nx * ny + 1``, to be redone exactly.
+    Branch-free, so LLVM vectorises it."""
+    fnx, fny = np.float64(nx), np.float64(ny)
+    redo = np.float64(nx * ny + 1)
+    # A fraction r is far enough from both edges when d = r - tol lies in [0, 1 - 2 tol):
+    # as unsigned bits, one comparison (negative d and NaN have larger bits).  Rounding
+    # of d moves that threshold by an ulp, far inside the margin tol.
+    width = float_bits(1.0 - 2.0 * tol if tol < 0.5 else 0.0)
     # Unsigned indices skip Numba's negative-index wraparound, which blocks
     # vectorisation.  (Slices indexed from 0 would as well, but every slice touches
     # the array's shared, atomic reference count, which the threads then fight over.)
-    for t in range(stop - start):
-        v = x[np.uint64(start + t)]
-        u = y[np.uint64(start + t)]
-        in_x = (v >= lo_x) & (v <= hi_x)
-        in_y = (u >= lo_y) & (u <= hi_y)
-        # Out-of-range values get a harmless 0.5 so the float -> int cast is defined.
-        fx = (v - lo_x) * scale_x if in_x else 0.5
-        fy = (u - lo_y) * scale_y if in_y else 0.5
-        j = np.int64(fx)
-        k = np.int64(fy)
-        rx = fx - j
-        ry = fy - k
-        # Written so that a NaN fraction also counts as bad.
-        bad = ~((rx >= tol) & (rx < 1.0 - tol) & (ry >= tol) & (ry < 1.0 - tol))
-        bad = bad | (j >= nx) | (k >= ny)
-        near |= np.int64(bad & in_x & in_y)
-        cells[t] = j * ny + k if (in_x & in_y) else outside
-    return near
+    for t in range(m):
+        fx = (x[np.uint64(start + t)] - lo_x) * scale_x
+        fy = (y[np.uint64(start + t)] - lo_y) * scale_y
+        # Truncation: a negative guess keeps a fraction <= 0 and fails the test below.
+        jx, jy = np.trunc(fx), np.trunc(fy)
+        far = max(float_bits(fx - jx - tol), float_bits(fy - jy - tol)) < width
+        exact = far & (jx < fnx) & (jy < fny)
+        cells[t] = np.int32(jx * fny + jy if exact else redo)
 
 
 @parallel_kernel
@@ -489,10 +484,12 @@ def joint_counts_uniform(
     with :math:`c_x`, :math:`c_y` the codes of :func:`bin_codes_uniform` (exact
     ``np.linspace`` edges, last edge closed).  Equals
     ``np.histogram2d(x, y, bins=(nx, ny), range=((lo_x, hi_x), (lo_y, hi_y)))[0]``
-    as int64, without code arrays of length n: each thread reads its blocks of x and
-    y once, bins a batch of 1024 samples with vectorised arithmetic (redoing the batch
-    with exact edge comparisons in the rare case a guess lies within rounding error
-    of an edge), and counts into its own int32 partial table.
+    as int64, without code arrays of length n.  Each thread takes its blocks of x and
+    y in turn and, per batch of samples, bins the batch with vectorised arithmetic
+    into int32 cells, then counts the cells into its own int32 table while
+    prefetching the next batch; the rare sample within rounding error of an edge is
+    binned again by comparisons with the exact edges.  Blocks run from the last to
+    the first, so the data a range scan has just read are still in cache.
 
     Parameters
     ----------
@@ -500,7 +497,7 @@ def joint_counts_uniform(
     lo_x, hi_x, lo_y, hi_y : float
         Finite ranges with ``lo < hi``.
     nx, ny : int
-        Numbers of bins.
+        Numbers of bins, with ``nx * ny < 2**31 - 2``.
 
     Returns
     -------
@@ -511,31 +508,42 @@ def joint_counts_uniform(
     n = x.shape[0]
     if y.shape[0] != n:
         raise ValueError("x and y must have the same length")
+    if nx < 1 or ny < 1 or nx * ny >= (1 << 31) - 2:
+        raise ValueError("nx and ny must be at least 1, with nx * ny below 2**31 - 2")
     edges_x, scale_x, tol_x = _uniform_setup(lo_x, hi_x, nx)
     edges_y, scale_y, tol_y = _uniform_setup(lo_y, hi_y, ny)
+    # (tol == 1: extreme ranges, maybe an infinite scale; every sample is redone.)
     tol = max(tol_x, tol_y)
     n_cells = nx * ny
+    outside, redo = n_cells, n_cells + 1
     n_blocks = _n_blocks(n, n_cells + 1)
     # Column n_cells counts the samples outside the ranges.
     partial = np.zeros((n_blocks, n_cells + 1), np.int32)
-    for b in numba.prange(n_blocks):
+    for r in numba.prange(n_blocks):
+        b = n_blocks - 1 - r
         start, stop = _block(n, n_blocks, b)
-        cells = np.empty(_BATCH, np.int64)
+        table = np.zeros(n_cells + 2, np.int32)
+        cells = np.empty(_BATCH, np.int32)
         for lo in range(start, stop, _BATCH):
-            hi = min(lo + _BATCH, stop)
-            m = hi - lo
-            # tol == 1 (extreme ranges, maybe an infinite scale): compare every value.
-            near = 1
-            if tol < 1.0:
-                near = _guess_cells(
-                    x, y, lo, hi, lo_x, hi_x, lo_y, hi_y, scale_x, scale_y, tol, nx, ny, cells
-                )
-            if near:
+            m = min(_BATCH, stop - lo)
+            _guess_cells(x, y, lo, m, lo_x, lo_y, scale_x, scale_y, tol, nx, ny, cells)
+            ahead = lo + _BATCH
+            whole = m - m % 8
+            for t in range(0, whole, 8):
+                # Eight samples, then one cache line of each column of the next batch.
+                for u in range(8):
+                    table[np.uint64(cells[t + u])] += 1
+                prefetch(x, ahead + t)
+                prefetch(y, ahead + t)
+            for t in range(whole, m):
+                table[np.uint64(cells[t])] += 1
+            if table[redo]:
+                table[redo] = 0
                 for t in range(m):
-                    j = _uniform_code(x[lo + t], lo_x, hi_x, scale_x, tol_x, edges_x, nx)
-                    k = _uniform_code(y[lo + t], lo_y, hi_y, scale_y, tol_y, edges_y, ny)
-                    cells[t] = j * ny + k if (j >= 0) & (k >= 0) else n_cells
-            for t in range(m):
-                partial[b, np.uint64(cells[t])] += 1
-    counts, outside = _sum_rows(partial, n_cells)
-    return counts.reshape((nx, ny)), outside
+                    if cells[t] == redo:
+                        j = _uniform_code(x[lo + t], lo_x, hi_x, scale_x, tol_x, edges_x, nx)
+                        k = _uniform_code(y[lo + t], lo_y, hi_y, scale_y, tol_y, edges_y, ny)
+                        table[j * ny + k if (j >= 0) & (k >= 0) else outside] += 1
+        partial[b, :] = table[: n_cells + 1]
+    counts, n_outside = _sum_rows(partial, n_cells)
+    return counts.reshape((nx, ny)), n_outside
