@@ -5,7 +5,13 @@ import importlib
 
 import pytest
 
-MODULES = ["fastit.estimators", "fastit.discrete", "fastit.distributions"]
+MODULES = [
+    "fastit.estimators",
+    "fastit.discrete",
+    "fastit.distributions",
+    "fastit.compat.sklearn",
+    "fastit.compat.scipy",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
