@@ -166,14 +166,19 @@ class ChebyshevGrid2D {
     void knn(std::size_t pos, int k, double* dist, std::uint32_t* nbr) const {
         std::fill(dist, dist + k, std::numeric_limits<double>::infinity());
         std::fill(nbr, nbr + k, std::uint32_t(0));
-        const double* q = point(pos);
-        visit_rings(q, [&](double ring_bound) { return ring_bound >= dist[k - 1]; },
+        // Locals, not members: the writes to dist and nbr may alias members as far as the
+        // compiler knows, which would reload them for every point scanned.
+        const double* c = coords_.data();
+        const double qx = c[2 * pos], qy = c[2 * pos + 1];
+        double worst = std::numeric_limits<double>::infinity();
+        visit_rings(c + 2 * pos, [&](double ring_bound) { return ring_bound >= worst; },
                     [&](std::size_t begin, std::size_t end) {
                         for (std::size_t j = begin; j < end; ++j) {
-                            if (j == pos) continue;
-                            const double dj = std::max(std::abs(coords_[2 * j] - q[0]),
-                                                       std::abs(coords_[2 * j + 1] - q[1]));
-                            if (dj < dist[k - 1]) insert_nearest(dist, nbr, k, dj, j);
+                            const double dj = std::max(std::abs(c[2 * j] - qx), std::abs(c[2 * j + 1] - qy));
+                            if (dj < worst && j != pos) {
+                                insert_nearest(dist, nbr, k, dj, j);
+                                worst = dist[k - 1];
+                            }
                         }
                     });
     }
@@ -181,11 +186,12 @@ class ChebyshevGrid2D {
     // Number of stored points within r of q (< r if strict, else <=), q itself included.
     std::size_t count_within(const double* q, double r, bool strict) const {
         std::size_t count = 0;
+        const double* c = coords_.data();
+        const double qx = q[0], qy = q[1];
         visit_rings(q, [&](double ring_bound) { return strict ? ring_bound >= r : ring_bound > r; },
                     [&](std::size_t begin, std::size_t end) {
                         for (std::size_t j = begin; j < end; ++j) {
-                            const double dj = std::max(std::abs(coords_[2 * j] - q[0]),
-                                                       std::abs(coords_[2 * j + 1] - q[1]));
+                            const double dj = std::max(std::abs(c[2 * j] - qx), std::abs(c[2 * j + 1] - qy));
                             count += strict ? (dj < r) : (dj <= r);
                         }
                     });
