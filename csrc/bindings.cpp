@@ -138,6 +138,30 @@ PYBIND11_MODULE(_core, m) {
         "Max-norm distance from every point to its k-th nearest other point.");
 
     m.def(
+        "ksg_counts_columns",
+        [](const Array& columns, const Array& y, int k, int n_jobs) {
+            if (columns.ndim() != 2) throw std::invalid_argument("columns must have shape (n_columns, n_samples)");
+            Variable vy = variable_of(y, "y");
+            if (vy.d != 1) throw std::invalid_argument("y must have shape (n_samples, 1)");
+            const auto n_columns = static_cast<std::size_t>(columns.shape(0));
+            if (static_cast<std::size_t>(columns.shape(1)) != vy.n)
+                throw std::invalid_argument("columns must have as many samples as y");
+            check_k(k, vy.n);
+            Parallel par = parallel_of(n_jobs);
+            std::vector<Variable> xs;
+            xs.reserve(n_columns);
+            for (std::size_t j = 0; j < n_columns; ++j) xs.emplace_back(columns.data() + j * vy.n, vy.n, 1);
+            py::array_t<std::int64_t> nx({n_columns, vy.n}), ny({n_columns, vy.n});
+            std::int64_t* px = nx.mutable_data();
+            std::int64_t* py_ = ny.mutable_data();
+            released([&] { fastit::ksg_counts_columns(xs, vy, k, par, px, py_); return 0; });
+            return py::make_tuple(nx, ny);
+        },
+        py::arg("columns"), py::arg("y"), py::arg("k"), py::arg("n_jobs") = 1,
+        "scikit-learn's KSG marginal counts for every row of columns against y "
+        "(radius nextafter(k-th max-norm distance, 0), counts with <=).");
+
+    m.def(
         "count_neighbors",
         [](const Array& points, const Array& radii, bool strict, int n_jobs) {
             Variable v = variable_of(points, "points");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "digamma.hpp"
@@ -367,6 +368,29 @@ void knn_distances(Variable& x, int k, const Parallel& par, double* out) {
         for (std::size_t pos = begin; pos < end; ++pos)
             out[index->original(pos)] = index->kth_distance(pos, k, s);
         return 0.0;
+    });
+}
+
+void ksg_counts_columns(const std::vector<Variable>& columns, Variable& y, int k,
+                        const Parallel& par, std::int64_t* nx, std::int64_t* ny) {
+    const std::size_t n = y.n;
+    auto y_line = index_of({&y}, nullptr, par, Query::count);
+    Parallel serial;  // each column runs on one worker; the workers share y's line
+    par.run(columns.size(), [&](std::size_t j) {
+        const Variable& x = columns[j];
+        std::vector<double> radius(n);
+        {
+            auto joint = index_of({&x, &y}, nullptr, serial, Query::nearest);
+            KnnScratch s(k);
+            for (std::size_t pos = 0; pos < n; ++pos)
+                radius[joint->original(pos)] = std::nextafter(joint->kth_distance(pos, k, s), 0.0);
+        }
+        auto x_line = index_of({&x}, nullptr, serial, Query::count);
+        for (auto [index, out] : {std::pair{x_line.get(), nx + j * n}, std::pair{y_line.get(), ny + j * n}})
+            sum_over_counts(*index, radius.data(), false, serial, [&](std::uint32_t i, std::size_t count) {
+                out[i] = static_cast<std::int64_t>(count);
+                return 0.0;
+            });
     });
 }
 

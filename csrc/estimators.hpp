@@ -38,6 +38,12 @@ void column_stats(const Variable& x, const Parallel& par, double* out);
 void knn_distances(Variable& x, int k, const Parallel& par, double* out);
 
 // For every point, the number of other points within radii[i]: < radii[i] if strict, else <=.
+// scikit-learn's KSG counts for many 1-D columns against one 1-D y, one column per
+// thread: for column j and sample i, eps = nextafter(k-th max-norm distance in (x_j, y), 0),
+// nx[j n + i] = others within eps in x_j (<=), ny[j n + i] likewise in y. The data are
+// used as they are (no jitter); y's sorted line is built once for all columns.
+void ksg_counts_columns(const std::vector<Variable>& columns, Variable& y, int k,
+                        const Parallel& par, std::int64_t* nx, std::int64_t* ny);
 void count_neighbors(Variable& x, const double* radii, bool strict, const Parallel& par,
                      std::int64_t* out);
 

@@ -230,3 +230,38 @@ def test_planar_queries_equal_brute_force_at_medium_n(kind: str, n: int) -> None
         for n_jobs in N_JOBS:
             got = count_neighbors(pts, radii, strict=strict, n_jobs=n_jobs)
             assert np.array_equal(got, expected), (strict, n_jobs)
+
+
+# ------------------------------------------------------ scikit-learn's KSG counts, batched
+
+
+@pytest.mark.parametrize("kind", ["gauss", "lattice", "coarse"])
+@pytest.mark.parametrize("n", [70, 600])
+@pytest.mark.parametrize("k", [1, 4])
+def test_ksg_counts_columns_equal_brute_force(kind: str, n: int, k: int) -> None:
+    from fastit import _core
+
+    rng = np.random.default_rng(n + k)
+    columns = np.ascontiguousarray(_points(rng, kind, n, 5).T)  # 5 columns of n samples
+    y = _points(rng, kind, n, 1)
+    for n_jobs in N_JOBS:
+        nx, ny = _core.ksg_counts_columns(columns, y, k, n_jobs)
+        for j, x in enumerate(columns):
+            joint = np.column_stack([x, y[:, 0]])
+            radius = np.nextafter(knn_ref(joint, k), 0)  # scikit-learn's radius
+            assert np.array_equal(nx[j], count_ref(x[:, None], radius, strict=False))
+            assert np.array_equal(ny[j], count_ref(y, radius, strict=False))
+
+
+def test_ksg_counts_columns_refuses_bad_shapes() -> None:
+    from fastit import _core
+
+    columns, y = np.zeros((3, 10)), np.arange(10.0).reshape(-1, 1)
+    with pytest.raises(ValueError, match="as many samples as y"):
+        _core.ksg_counts_columns(columns[:, :9], y, 3, 1)
+    with pytest.raises(ValueError, match="shape"):
+        _core.ksg_counts_columns(columns, np.zeros((10, 2)), 3, 1)
+    with pytest.raises(ValueError, match="k must be"):
+        _core.ksg_counts_columns(columns, y, 10, 1)
+    with pytest.raises(ValueError, match="shape"):
+        _core.ksg_counts_columns(np.zeros(10), y, 3, 1)

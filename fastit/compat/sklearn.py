@@ -118,6 +118,29 @@ def _mi_cc(x: Any, y: Any, n_neighbors: int, threads: int, psi: FloatArray | Non
     return max(0, mi)  # the int 0 when clipped: all-clipped results come out int64
 
 
+def _mi_cc_columns(
+    X: FloatArray, y: FloatArray, n_neighbors: int, threads: int, psi: FloatArray | None
+) -> FloatArray:
+    """:func:`_mi_cc` of every column of X against y, the columns spread over the threads
+    inside the core (which sorts y once), in chunks that bound the count arrays."""
+    n_samples, n_features = X.shape
+    yc = _column(y)
+    chunk = max(1, min(n_features, (1 << 23) // n_samples))  # 2 x 64 MiB of counts at most
+    mi: list[Any] = []
+    for start in range(0, n_features, chunk):
+        columns = np.ascontiguousarray(X[:, start : start + chunk].T)
+        nx, ny = _core.ksg_counts_columns(columns, yc, n_neighbors, threads)
+        for j in range(nx.shape[0]):
+            value = (
+                digamma(n_samples)
+                + digamma(n_neighbors)
+                - np.mean(_digamma_of(nx[j] + 1, psi))
+                - np.mean(_digamma_of(ny[j] + 1, psi))
+            )
+            mi.append(max(0, value))
+    return np.array(mi)
+
+
 def _largest_square_at_most(bound: FloatArray, start: FloatArray) -> FloatArray:
     """Largest t >= start with fl(t * t) <= bound, by bisection on the bit patterns of
     non-negative doubles (which order like the values); ``start`` must satisfy it."""
@@ -343,9 +366,12 @@ def _estimate_mi(
         y += 1e-10 * np.maximum(1, np.mean(np.abs(y))) * rng.standard_normal(size=n_samples)
 
     threads = _threads(n_jobs)
-    tasks = list(zip(_columns(X), discrete_mask, strict=True))
     # Shared by the features when they are many; one feature sizes its own to its counts.
     psi = _digamma_table(n_samples) if n_features > 1 else None
+    if n_features > 1 and not discrete_target and np.all(continuous_mask):
+        if n_neighbors < n_samples:  # (else scikit-learn's own error, below)
+            return _mi_cc_columns(X, y, n_neighbors, threads, psi)
+    tasks = list(zip(_columns(X), discrete_mask, strict=True))
 
     def one(task: tuple[Any, bool], inner: int) -> Any:
         column, discrete = task
