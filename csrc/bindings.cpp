@@ -140,7 +140,8 @@ PYBIND11_MODULE(_core, m) {
     m.def(
         "ksg_counts_columns",
         [](const Array& columns, const Array& y, int k, int n_jobs) {
-            if (columns.ndim() != 2) throw std::invalid_argument("columns must have shape (n_columns, n_samples)");
+            if (columns.ndim() != 2)
+                throw std::invalid_argument("columns must have shape (n_columns, n_samples)");
             Variable vy = variable_of(y, "y");
             if (vy.d != 1) throw std::invalid_argument("y must have shape (n_samples, 1)");
             const auto n_columns = static_cast<std::size_t>(columns.shape(0));
@@ -150,7 +151,8 @@ PYBIND11_MODULE(_core, m) {
             Parallel par = parallel_of(n_jobs);
             std::vector<Variable> xs;
             xs.reserve(n_columns);
-            for (std::size_t j = 0; j < n_columns; ++j) xs.emplace_back(columns.data() + j * vy.n, vy.n, 1);
+            for (std::size_t j = 0; j < n_columns; ++j)
+                xs.emplace_back(columns.data() + j * vy.n, vy.n, 1);
             py::array_t<std::int64_t> nx({n_columns, vy.n}), ny({n_columns, vy.n});
             std::int64_t* px = nx.mutable_data();
             std::int64_t* py_ = ny.mutable_data();

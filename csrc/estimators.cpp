@@ -386,11 +386,14 @@ void ksg_counts_columns(const std::vector<Variable>& columns, Variable& y, int k
                 radius[joint->original(pos)] = std::nextafter(joint->kth_distance(pos, k, s), 0.0);
         }
         auto x_line = index_of({&x}, nullptr, serial, Query::count);
-        for (auto [index, out] : {std::pair{x_line.get(), nx + j * n}, std::pair{y_line.get(), ny + j * n}})
-            sum_over_counts(*index, radius.data(), false, serial, [&](std::uint32_t i, std::size_t count) {
-                out[i] = static_cast<std::int64_t>(count);
-                return 0.0;
-            });
+        const std::pair<const NeighbourIndex*, std::int64_t*> marginals[] = {
+            {x_line.get(), nx + j * n}, {y_line.get(), ny + j * n}};
+        for (const auto& [index, out] : marginals)
+            sum_over_counts(*index, radius.data(), false, serial,
+                            [out = out](std::uint32_t i, std::size_t count) {
+                                out[i] = static_cast<std::int64_t>(count);
+                                return 0.0;
+                            });
     });
 }
 
