@@ -138,6 +138,42 @@ PYBIND11_MODULE(_core, m) {
         "Max-norm distance from every point to its k-th nearest other point.");
 
     m.def(
+        "ksg_permutation_null",
+        [](const Array& x, const Array& x_params, const Array& y, const Array& y_params, int k,
+           int algorithm, const Labels& perms, std::uint64_t seed, int n_jobs) {
+            Variable vx = variable_of(x, x_params, seed, "x");
+            Variable vy = variable_of(y, y_params, seed, "y");
+            same_length(vx, vy, "y");
+            check_k(k, vx.n);
+            if (algorithm != 1 && algorithm != 2)
+                throw std::invalid_argument("algorithm must be 1 or 2");
+            if (perms.ndim() != 2 || static_cast<std::size_t>(perms.shape(1)) != vx.n)
+                throw std::invalid_argument("perms must have shape (n_permutations, n_samples)");
+            const auto m = static_cast<std::size_t>(perms.shape(0));
+            const std::int64_t* p = perms.data();
+            const auto n = static_cast<std::int64_t>(vx.n);
+            std::vector<std::size_t> seen(vx.n, m);  // row that last used each index
+            for (std::size_t r = 0; r < m; ++r)
+                for (std::size_t i = 0; i < vx.n; ++i) {
+                    const std::int64_t v = p[r * vx.n + i];
+                    if (v < 0 || v >= n || seen[static_cast<std::size_t>(v)] == r)
+                        throw std::invalid_argument("every row of perms must be a permutation of 0..n_samples-1");
+                    seen[static_cast<std::size_t>(v)] = r;
+                }
+            Parallel par = parallel_of(n_jobs);
+            py::array_t<double> out(static_cast<py::ssize_t>(m));
+            double* buffer = out.mutable_data();
+            released([&] {
+                fastit::ksg_permutation_null(vx, vy, k, algorithm, p, m, par, buffer);
+                return 0;
+            });
+            return out;
+        },
+        py::arg("x"), py::arg("x_params"), py::arg("y"), py::arg("y_params"), py::arg("k"),
+        py::arg("algorithm"), py::arg("perms"), py::arg("seed"), py::arg("n_jobs"),
+        "KSG estimates of I(x[perm]; y) for every row perm of perms, marginals built once.");
+
+    m.def(
         "ksg_counts_columns",
         [](const Array& columns, const Array& y, int k, int n_jobs) {
             if (columns.ndim() != 2)

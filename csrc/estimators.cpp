@@ -371,6 +371,71 @@ void knn_distances(Variable& x, int k, const Parallel& par, double* out) {
     });
 }
 
+void ksg_permutation_null(Variable& x, Variable& y, int k, int algorithm,
+                          const std::int64_t* perms, std::size_t m, const Parallel& par,
+                          double* out) {
+    const std::size_t n = x.n;
+    auto lines = break_ties({&x, &y}, par);
+    auto x_index = index_of({&x}, std::move(lines[0]), par, Query::count);
+    auto y_index = index_of({&y}, std::move(lines[1]), par, Query::count);
+    const bool strict = algorithm == 1;
+    const double shift = algorithm == 1 ? 1.0 : 0.0;
+    const double base = digamma(k) + digamma(static_cast<double>(n)) - (algorithm == 2 ? 1.0 / k : 0.0);
+    const int dx = x.d, d = x.d + y.d;
+    Parallel serial;  // one permutation per worker
+    par.run(m, [&](std::size_t r) {
+        const std::int64_t* perm = perms + r * n;
+        std::vector<double> radius_x(n), radius_y(algorithm == 2 ? n : 0);
+        {
+            NeighbourIndex joint(
+                n, d,
+                [&](std::size_t i, double* p) {
+                    for (int c = 0; c < dx; ++c) p[c] = x.value(static_cast<std::size_t>(perm[i]), c);
+                    for (int c = dx; c < d; ++c) p[c] = y.value(i, c - dx);
+                },
+                serial, Query::nearest);
+            KnnScratch s(k);
+            std::vector<double> q(d), p(d);
+            for (std::size_t pos = 0; pos < n; ++pos) {
+                joint.knn(pos, k, s);
+                const std::uint32_t i = joint.original(pos);
+                if (algorithm == 1) {
+                    radius_x[i] = s.dist[k - 1];
+                    continue;
+                }
+                joint.copy_point(pos, q.data());
+                double ex = 0.0, ey = 0.0;
+                for (int t = 0; t < k; ++t) {
+                    joint.copy_point(s.nbr[t], p.data());
+                    for (int c = 0; c < dx; ++c) ex = std::max(ex, std::abs(p[c] - q[c]));
+                    for (int c = dx; c < d; ++c) ey = std::max(ey, std::abs(p[c] - q[c]));
+                }
+                radius_x[i] = ex;
+                radius_y[i] = ey;
+            }
+        }
+        // The x index holds x's items in their own order: item j is paired with the sample
+        // i that has perm[i] = j.
+        std::vector<std::uint32_t> sample_of(n);
+        for (std::size_t i = 0; i < n; ++i) sample_of[static_cast<std::size_t>(perm[i])] = static_cast<std::uint32_t>(i);
+        auto term = [&](std::size_t count) { return digamma(static_cast<double>(count) + shift); };
+        const double sx = blocked_sum(n, serial, [&](std::size_t begin, std::size_t end) {
+            double sum = 0.0;
+            for (std::size_t pos = begin; pos < end; ++pos)
+                sum += term(x_index->count_others(pos, radius_x[sample_of[x_index->original(pos)]], strict));
+            return sum;
+        });
+        const double* ry = algorithm == 1 ? radius_x.data() : radius_y.data();
+        const double sy = blocked_sum(n, serial, [&](std::size_t begin, std::size_t end) {
+            double sum = 0.0;
+            for (std::size_t pos = begin; pos < end; ++pos)
+                sum += term(y_index->count_others(pos, ry[y_index->original(pos)], strict));
+            return sum;
+        });
+        out[r] = base - (sx + sy) / static_cast<double>(n);
+    });
+}
+
 void ksg_counts_columns(const std::vector<Variable>& columns, Variable& y, int k,
                         const Parallel& par, std::int64_t* nx, std::int64_t* ny) {
     const std::size_t n = y.n;

@@ -38,6 +38,15 @@ void column_stats(const Variable& x, const Parallel& par, double* out);
 void knn_distances(Variable& x, int k, const Parallel& par, double* out);
 
 // For every point, the number of other points within radii[i]: < radii[i] if strict, else <=.
+// KSG estimates (algorithm 1 or 2, as ksg_mutual_info) of I(X; Y) with the samples of x
+// reordered by each of m permutations: out[r] uses the pairs (x[perms[r n + i]], y[i]). The
+// ties are settled and the marginal indexes built once; per permutation only the joint
+// k-NN is redone, one permutation per thread. Without jitter (no ties), out[r] equals
+// ksg_mutual_info on the permuted x bit for bit (the same sums in the same order).
+void ksg_permutation_null(Variable& x, Variable& y, int k, int algorithm,
+                          const std::int64_t* perms, std::size_t m, const Parallel& par,
+                          double* out);
+
 // scikit-learn's KSG counts for many 1-D columns against one 1-D y, one column per
 // thread: for column j and sample i, eps = nextafter(k-th max-norm distance in (x_j, y), 0),
 // nx[j n + i] = others within eps in x_j (<=), ny[j n + i] likewise in y. The data are

@@ -11,6 +11,17 @@ def knn_distances(points: _F64, k: int, n_jobs: int = 1) -> _F64: ...
 def count_neighbors(
     points: _F64, radii: _F64, strict: bool, n_jobs: int = 1
 ) -> npt.NDArray[np.int64]: ...
+def ksg_permutation_null(
+    x: _F64,
+    x_params: _F64,
+    y: _F64,
+    y_params: _F64,
+    k: int,
+    algorithm: int,
+    perms: npt.NDArray[np.int64],
+    seed: int,
+    n_jobs: int,
+) -> _F64: ...
 def ksg_counts_columns(
     columns: _F64, y: _F64, k: int, n_jobs: int = 1
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...

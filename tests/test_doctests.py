@@ -11,6 +11,7 @@ MODULES = [
     "fastit.distributions",
     "fastit.compat.sklearn",
     "fastit.compat.scipy",
+    "fastit.stats",
 ]
 
 
