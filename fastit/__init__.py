@@ -5,7 +5,7 @@ and the compiled core only; torch, dask and matplotlib are imported by the modul
 need them.
 """
 
-from . import neighbors
+from . import neighbors, selection, stats
 from .discrete import (
     discrete_conditional_mutual_info,
     discrete_entropy,
@@ -23,12 +23,23 @@ from .distributions import (
 )
 from .estimators import conditional_mutual_info, differential_entropy, mutual_info
 from .pairwise import pairwise_mutual_info
+from .selection import cmim, jmi, mrmr, select_features
+from .stats import (
+    bootstrap_ci,
+    conditional_mutual_info_test,
+    data_processing_check,
+    mutual_info_test,
+)
 
 __version__ = "0.1.0"
 __all__ = [
+    "bootstrap_ci",
+    "cmim",
     "conditional_entropy",
     "conditional_mutual_info",
+    "conditional_mutual_info_test",
     "cross_entropy",
+    "data_processing_check",
     "differential_entropy",
     "discrete_conditional_mutual_info",
     "discrete_entropy",
@@ -36,10 +47,16 @@ __all__ = [
     "discrete_mutual_info",
     "entropy",
     "joint_entropy",
+    "jmi",
     "js_divergence",
     "kl_divergence",
+    "mrmr",
     "mutual_info",
     "mutual_info_table",
+    "mutual_info_test",
     "neighbors",
     "pairwise_mutual_info",
+    "select_features",
+    "selection",
+    "stats",
 ]

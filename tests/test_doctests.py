@@ -12,6 +12,7 @@ MODULES = [
     "fastit.compat.sklearn",
     "fastit.compat.scipy",
     "fastit.stats",
+    "fastit.selection",
 ]
 
 
