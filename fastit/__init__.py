@@ -5,7 +5,7 @@ and the compiled core only; torch, dask and matplotlib are imported by the modul
 need them.
 """
 
-from . import neighbors, selection, stats
+from . import channel, neighbors, selection, stats
 from .discrete import (
     discrete_conditional_mutual_info,
     discrete_entropy,
@@ -34,6 +34,7 @@ from .stats import (
 __version__ = "0.1.0"
 __all__ = [
     "bootstrap_ci",
+    "channel",
     "cmim",
     "conditional_entropy",
     "conditional_mutual_info",

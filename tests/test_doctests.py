@@ -13,6 +13,7 @@ MODULES = [
     "fastit.compat.scipy",
     "fastit.stats",
     "fastit.selection",
+    "fastit.channel",
 ]
 
 
