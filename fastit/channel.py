@@ -77,6 +77,9 @@ _DMIN_SLACK = 1e-12
 #: Most Blahut solves spent on one target distortion.
 _MAX_SOLVES = 200
 
+#: Uniform share mixed into a warm start, so no reproduction symbol starts at 0.
+_WARM_FLOOR = 1e-10
+
 #: Largest ``|row sum - 1|`` accepted in a channel matrix; rows within it are divided by
 #: their sum, anything further off raises.
 ROW_SUM_TOL = 1e-6
@@ -1126,7 +1129,7 @@ class _RDProblem:
         gap (see :meth:`lower_bound`).
         """
         points = [self.zero_rate(), inf_point]
-        warm = self.uniform
+        tried: set[float] = set()
         n_iter = 0
         width = math.inf  # distortion gap between the two closest points around the target
         bisect = False
@@ -1140,7 +1143,7 @@ class _RDProblem:
             # the slope of the chord is the slope of the curve somewhere between the two
             # points (convexity); on a straight piece of the curve it is that piece's
             slope = (below.rate - above.rate) / (above.distortion - below.distortion)
-            if bisect or not lo < slope < hi:
+            if bisect or not lo < slope < hi or slope in tried:
                 if lo > 0 and math.isfinite(hi):
                     slope = math.sqrt(lo) * math.sqrt(hi)
                 elif lo > 0:
@@ -1149,11 +1152,15 @@ class _RDProblem:
                     slope = 0.25 * hi
                 else:
                     slope = 1.0 / (self.d_max - self.d_min)
-            if slope in (lo, hi):
+            if slope in tried or slope in (lo, hi):
                 break  # the slopes cannot be told apart in floating point
-            # warm start (kept interior); a quarter of tol leaves room for the mixing
-            pt = self.solve(slope, 0.999 * warm + 0.001 * self.uniform, 0.25 * self.tol)
-            warm = pt.q
+            tried.add(slope)
+            # Start from the reproduction distribution of the mixed test channel: on a
+            # straight piece of the curve it already lies on the optimal face, where the
+            # iteration crawls, so it starts where it would end. A tiny uniform share
+            # keeps every symbol able to come back. A quarter of tol leaves room for mixing.
+            start = (1 - _WARM_FLOOR) * (self.p @ cond) + _WARM_FLOOR * self.uniform
+            pt = self.solve(slope, start, 0.25 * self.tol)
             n_iter += pt.n_iter
             points.append(pt)
             new_above, new_below = self.bracket(points, target)

@@ -460,9 +460,10 @@ def test_transformer_k_above_n_features_selects_all_with_a_warning():
     assert selector.get_support().all()
 
 
-def test_import_without_sklearn_and_the_error(monkeypatch):
+def test_import_without_sklearn_and_the_error(monkeypatch, tmp_path):
     code = "import sys, fastit.selection; assert 'sklearn' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True)
+    # From outside the checkout, so the installed package is the one imported.
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
     monkeypatch.setitem(sys.modules, "sklearn.base", None)  # makes the import fail
     with pytest.raises(ImportError, match="needs scikit-learn"):
         selection._build_selector()
