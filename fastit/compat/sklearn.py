@@ -109,6 +109,11 @@ def _mi_cc(x: Any, y: Any, n_neighbors: int, threads: int, psi: FloatArray | Non
     radius = np.nextafter(_core.knn_distances(np.hstack((xc, yc)), n_neighbors, threads), 0)
     nx = _core.count_neighbors(xc, radius, False, threads)
     ny = _core.count_neighbors(yc, radius, False, threads)
+    return _ksg_from_counts(n_samples, n_neighbors, nx, ny, psi)
+
+
+def _ksg_from_counts(n_samples: int, n_neighbors: int, nx: Any, ny: Any, psi: Any) -> Any:
+    """scikit-learn's KSG formula on the marginal counts, clipped at 0."""
     mi = (
         digamma(n_samples)
         + digamma(n_neighbors)
@@ -130,14 +135,9 @@ def _mi_cc_columns(
     for start in range(0, n_features, chunk):
         columns = np.ascontiguousarray(X[:, start : start + chunk].T)
         nx, ny = _core.ksg_counts_columns(columns, yc, n_neighbors, threads)
-        for j in range(nx.shape[0]):
-            value = (
-                digamma(n_samples)
-                + digamma(n_neighbors)
-                - np.mean(_digamma_of(nx[j] + 1, psi))
-                - np.mean(_digamma_of(ny[j] + 1, psi))
-            )
-            mi.append(max(0, value))
+        mi += [
+            _ksg_from_counts(n_samples, n_neighbors, a, b, psi) for a, b in zip(nx, ny, strict=True)
+        ]
     return np.array(mi)
 
 
