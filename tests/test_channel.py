@@ -450,6 +450,55 @@ def test_blahut_arimoto_converges_from_any_interior_start(seed, m, n):
             assert res.upper_bound >= ref.capacity - 1e-12
 
 
+def binary_input_capacity(ch: np.ndarray) -> float:
+    """Reference for 2-input channels: maximise the concave I(a) over P(X = 1) = a."""
+
+    def neg_info(a):
+        joint = np.array([1 - a, a])[:, None] * ch
+        return -mutual_info_table(joint)
+
+    opt = scipy.optimize.minimize_scalar(
+        neg_info, bounds=(0, 1), method="bounded", options={"xatol": 1e-12}
+    )
+    return max(-opt.fun, -neg_info(0.0), -neg_info(1.0))
+
+
+@pytest.mark.parametrize(
+    "ch",
+    [
+        [[0.0933, 0.9067], [0.0941, 0.9059]],  # nearly useless: C ~ 1e-6 nats
+        [[0.3, 0.5, 0.2], [0.3, 0.5 - 1e-3, 0.2 + 1e-3]],
+        [[0.9, 0.1, 0.0], [0.0, 0.2, 0.8]],
+        [[0.25, 0.25, 0.5], [0.5, 0.25, 0.25]],
+    ],
+)
+def test_binary_input_channels_against_one_dimensional_search(ch):
+    ch = np.array(ch)
+    res = channel_capacity(ch)  # default tol and max_iter: no warning
+    assert res.converged
+    assert res.capacity == pytest.approx(binary_input_capacity(ch), abs=1e-9)
+
+
+def test_hard_channels_converge_with_the_defaults():
+    """Near-duplicate rows and dominated inputs make the textbook iteration crawl."""
+    ch = np.array(
+        [
+            [3.4047e-04, 9.9966e-01],
+            [3.6451e-01, 6.3549e-01],
+            [1.0 - 3.0682e-09, 3.0682e-09],
+            [1.7925e-06, 1.0 - 1.7925e-06],
+            [1.0 - 1.3128e-03, 1.3128e-03],
+            [1.8012e-06, 1.0 - 1.8012e-06],
+        ]
+    )
+    fast = channel_capacity(ch)
+    assert fast.converged
+    with pytest.warns(RuntimeWarning, match="max_iter=10000"):
+        plain = channel_capacity(ch, accelerate=False)
+    assert plain.capacity <= fast.upper_bound  # both bracket the same capacity
+    assert fast.capacity <= plain.upper_bound
+
+
 def test_plain_and_accelerated_agree():
     rng = np.random.default_rng(5)
     ch = random_channel(rng, 6, 4)
@@ -587,6 +636,7 @@ def test_rate_distortion_random_sources(seed, m, k):
             other = rng.dirichlet(np.ones(k), size=m)
             d_other = float(np.sum(p[:, None] * other * d))
             lam = 1.0 if d_other <= target else (target - d_min) / (d_other - d_min)
+            lam = min(1.0, max(0.0, lam))  # D_max = D_min up to rounding: lam ~ -1e-17
             mix = lam * other + (1 - lam) * best
             rate = mutual_info_table(p[:, None] * mix)
             assert rate >= res.rate[j] - res.gap[j] - 1e-12
@@ -594,6 +644,33 @@ def test_rate_distortion_random_sources(seed, m, k):
     if d_max - d_min > 1e-6:
         slopes = np.diff(res.rate) / np.diff(targets)
         assert np.all(np.diff(slopes) >= -1e-4 * (1 + np.abs(slopes[1:])))
+
+
+def test_rate_distortion_nearly_straight_curve():
+    """A 3-symbol source whose curve is almost straight for D in (0.34, 0.39) (the
+    optimal reproduction support changes there): Blahut's iteration crawls near that
+    slope (100k+ textbook steps per solve), yet each target is certified within the
+    default max_iter, and R is nearly linear."""
+    p = np.array([0.04945, 0.3773, 0.57325])
+    d = np.array(
+        [[0.54168, 0.24979, 0.38568], [0.17035, 0.84525, 0.45671], [0.78794, 0.17858, 0.37817]]
+    )
+    targets = np.array([0.35, 0.365, 0.38])
+    res = rate_distortion(p, d, distortions=targets)
+    assert res.converged.all()
+    slopes = np.diff(res.rate) / np.diff(targets)
+    np.testing.assert_allclose(slopes, -1.6037, atol=1e-3)
+    assert slopes[1] - slopes[0] > 0  # still convex
+
+
+def test_rate_distortion_drops_dominated_reproductions():
+    p = [0.7, 0.3]
+    worse = [[0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 1.0]]  # column 2 dominated, 3 a copy of 0
+    res = rate_distortion(p, worse, distortions=[0.05, 0.1, 0.2])
+    ref = rate_distortion(p, HAMMING, distortions=[0.05, 0.1, 0.2])
+    np.testing.assert_allclose(res.rate, ref.rate, rtol=0, atol=2e-9)
+    assert np.all(res.conditional[:, :, 2:] == 0)
+    np.testing.assert_allclose(res.conditional[:, :, :2], ref.conditional, atol=1e-6)
 
 
 def test_discretised_gaussian_approaches_closed_form():
