@@ -6,6 +6,14 @@ need them.
 """
 
 from . import channel, neighbors, selection, stats
+from .channel import (
+    channel_capacity,
+    gaussian_channel_capacity,
+    gaussian_rate_distortion,
+    layer_capacity,
+    rate_distortion,
+    water_filling,
+)
 from .discrete import (
     discrete_conditional_mutual_info,
     discrete_entropy,
@@ -35,6 +43,7 @@ __version__ = "0.1.0"
 __all__ = [
     "bootstrap_ci",
     "channel",
+    "channel_capacity",
     "cmim",
     "conditional_entropy",
     "conditional_mutual_info",
@@ -47,17 +56,22 @@ __all__ = [
     "discrete_joint_entropy",
     "discrete_mutual_info",
     "entropy",
+    "gaussian_channel_capacity",
+    "gaussian_rate_distortion",
     "joint_entropy",
     "jmi",
     "js_divergence",
     "kl_divergence",
+    "layer_capacity",
     "mrmr",
     "mutual_info",
     "mutual_info_table",
     "mutual_info_test",
     "neighbors",
     "pairwise_mutual_info",
+    "rate_distortion",
     "select_features",
     "selection",
     "stats",
+    "water_filling",
 ]
