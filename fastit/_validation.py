@@ -251,7 +251,7 @@ def as_distribution(a: Any, name: str) -> FloatArray:
     n_neg = int(np.count_nonzero(out < 0))
     if n_neg:
         raise ValueError(
-            f"{name} has {n_neg} negative entries (smallest {out.min()!r}); "
+            f"{name} has {n_neg} negative entries (smallest {float(out.min())!r}); "
             "counts and probabilities must be >= 0"
         )
     return out

@@ -486,3 +486,8 @@ def test_js_divergence_with_subnormal_entries_is_finite():
     tiny = np.nextafter(0.0, 1.0)
     assert js_divergence([1.0, 0.0], [1.0, tiny]) == pytest.approx(0.0, abs=1e-300)
     assert js_divergence([0.0, 1.0], [tiny, 1.0]) == js_divergence([tiny, 1.0], [0.0, 1.0])
+
+
+def test_negative_entry_message_shows_the_plain_number() -> None:
+    with pytest.raises(ValueError, match=r"\(smallest -0\.5\); counts and probabilities"):
+        entropy([1.0, -0.5, 2.0])
