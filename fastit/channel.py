@@ -51,6 +51,7 @@ from ._validation import (
     FloatArray,
     _to_numpy,
     as_distribution,
+    check_count,
     check_flag,
     log_base,
     normalise,
@@ -261,14 +262,6 @@ def _real_scalar(value: Any, name: str, *, positive: bool, hint: str) -> float:
 
 def _check_tol(tol: Any) -> float:
     return _real_scalar(tol, "tol", positive=True, hint="pass a small positive number")
-
-
-def _check_max_iter(max_iter: Any) -> int:
-    if isinstance(max_iter, (bool, np.bool_)) or not isinstance(max_iter, numbers.Integral):
-        raise TypeError(f"max_iter must be an int, got {type(max_iter).__name__}")
-    if max_iter < 1:
-        raise ValueError(f"max_iter must be at least 1, got {max_iter}")
-    return int(max_iter)
 
 
 def _scalar_or_array(a: FloatArray) -> Any:
@@ -1011,7 +1004,7 @@ def channel_capacity(
     b = log_base(base)
     ch = _channel_matrix(p_y_given_x)
     tol_nats = _check_tol(tol) * b
-    n_max = _check_max_iter(max_iter)
+    n_max = check_count(max_iter, "max_iter")
     accelerate = check_flag(accelerate, "accelerate")
     m = ch.shape[0]
     if initial is None:
@@ -1509,7 +1502,7 @@ def rate_distortion(
     b = log_base(base)
     p, d = _rd_inputs(p_x, distortion)
     tol_nats = _check_tol(tol) * b
-    n_max = _check_max_iter(max_iter)
+    n_max = check_count(max_iter, "max_iter")
     if betas is not None and distortions is not None:
         raise ValueError(
             "pass betas or distortions, not both: betas trace the curve by its slope, "

@@ -141,6 +141,7 @@ from ._validation import (
     as_labels,
     check_choice,
     check_correction,
+    check_count,
     check_flag,
     log_base,
     n_threads,
@@ -240,14 +241,6 @@ def _check_k(k: Any, p: int) -> int:
         )
         return p
     return count
-
-
-def _check_n_neighbors(n_neighbors: Any) -> int:
-    if isinstance(n_neighbors, (bool, np.bool_)) or not isinstance(n_neighbors, numbers.Integral):
-        raise TypeError(f"n_neighbors must be an int, got {type(n_neighbors).__name__}")
-    if n_neighbors < 1:
-        raise ValueError(f"n_neighbors must be at least 1, got {int(n_neighbors)}")
-    return int(n_neighbors)
 
 
 def _check_bins(bins: Any) -> Any:
@@ -720,7 +713,7 @@ def _run(
 ) -> Selection:
     criterion = check_choice(criterion, "criterion", CRITERIA)
     estimator = check_choice(estimator, "estimator", ESTIMATORS)
-    n_neighbors = _check_n_neighbors(n_neighbors)
+    n_neighbors = check_count(n_neighbors, "n_neighbors")
     bins = _check_bins(bins)
     correction = check_correction(correction)
     divisor = log_base(base)

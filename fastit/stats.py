@@ -32,6 +32,7 @@ from ._validation import (
     FloatArray,
     as_samples,
     check_choice,
+    check_count,
     check_flag,
     check_k,
     log_base,
@@ -115,14 +116,6 @@ class DataProcessingResult:
     i_xz: BootstrapResult
     excess: BootstrapResult
     consistent: bool
-
-
-def _check_count(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
 
 
 def _check_level(confidence_level: Any) -> float:
@@ -231,7 +224,7 @@ def mutual_info_test(
     >>> result.pvalue  # no permuted estimate reached the statistic: 1 / (99 + 1)
     0.01
     """
-    m = _check_count(n_permutations, "n_permutations", 1)
+    m = check_count(n_permutations, "n_permutations", 1)
     seed = seed_of(random_state)
     threads = n_threads(n_jobs)
     options: dict[str, Any] = {
@@ -321,13 +314,13 @@ def conditional_mutual_info_test(
 
     from ._numba.permutation import local_permutation
 
-    m = _check_count(n_permutations, "n_permutations", 1)
+    m = check_count(n_permutations, "n_permutations", 1)
     seed = seed_of(random_state)
     threads = n_threads(n_jobs)
     xa, za = as_samples(x, "x"), as_samples(z, "z")
     same_length(xa.shape[0], za, "z")
     n = xa.shape[0]
-    neighbours = _check_count(neighbours, "neighbours", 1)
+    neighbours = check_count(neighbours, "neighbours", 1)
     if neighbours > n:
         raise ValueError(
             f"neighbours must be at most the number of samples ({n}), got {neighbours}"
@@ -407,7 +400,7 @@ def bootstrap_ci(
         raise TypeError("estimator must be callable, e.g. fastit.mutual_info")
     if not samples:
         raise ValueError("pass the samples to resample after the estimator")
-    b = _check_count(n_resamples, "n_resamples", 1)
+    b = check_count(n_resamples, "n_resamples", 1)
     level = _check_level(confidence_level)
     method = check_choice(method, "method", ("bootstrap", "subsample"))
     arrays = [np.asarray(s) for s in samples]
@@ -457,7 +450,7 @@ def data_processing_check(
     DataProcessingResult
     """
     method = check_choice(method, "method", ("ksg1", "ksg2", "binned"))
-    b = _check_count(n_resamples, "n_resamples", 1)
+    b = check_count(n_resamples, "n_resamples", 1)
     level = _check_level(confidence_level)
     xa, ya, za = as_samples(x, "x"), as_samples(y, "y"), as_samples(z, "z")
     same_length(xa.shape[0], ya, "y")
