@@ -124,6 +124,22 @@ PYBIND11_MODULE(_core, m) {
         "Per column: mean, standard deviation (ddof=0), max |x - mean| and max |x|.");
 
     m.def(
+        "tie_jitter",
+        [](const Array& data, const Array& params, std::uint64_t seed, int n_jobs) {
+            Variable v = variable_of(data, params, seed, "x");
+            Parallel par = parallel_of(n_jobs);
+            py::array_t<double> out({static_cast<py::ssize_t>(v.n), static_cast<py::ssize_t>(v.d)});
+            py::array_t<bool> jittered(static_cast<py::ssize_t>(v.d));
+            double* buffer = out.mutable_data();
+            bool* flags = jittered.mutable_data();
+            released([&] { fastit::tie_jitter(v, par, buffer, flags); return 0; });
+            return py::make_tuple(out, jittered);
+        },
+        py::arg("data"), py::arg("params"), py::arg("seed"), py::arg("n_jobs") = 1,
+        "The jitter the estimators add to each value of data (zero where a column has no "
+        "ties), and which columns get it.");
+
+    m.def(
         "knn_distances",
         [](const Array& points, int k, int n_jobs) {
             Variable v = variable_of(points, "points");

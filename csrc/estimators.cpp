@@ -361,6 +361,18 @@ void column_stats(const Variable& x, const Parallel& par, double* out) {
     }
 }
 
+void tie_jitter(Variable& x, const Parallel& par, double* out, bool* jittered) {
+    // Streams are content hashes of each column, so x alone settles them as any call would.
+    break_ties({&x}, par);
+    const int d = x.d;
+    for (int c = 0; c < d; ++c) jittered[c] = x.columns[c].jittered;
+    par.run(d, [&](std::size_t c) {
+        const Column& col = x.columns[c];
+        for (std::size_t i = 0; i < x.n; ++i)
+            out[i * d + c] = col.jittered ? col.amplitude * jitter_unit(x.seed, col.stream, i) : 0.0;
+    });
+}
+
 void knn_distances(Variable& x, int k, const Parallel& par, double* out) {
     auto index = index_of({&x}, nullptr, par, Query::nearest);
     blocked_sum(x.n, par, [&](std::size_t begin, std::size_t end) {

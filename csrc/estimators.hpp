@@ -37,7 +37,6 @@ void column_stats(const Variable& x, const Parallel& par, double* out);
 // Max-norm distance from every point to its k-th nearest other point.
 void knn_distances(Variable& x, int k, const Parallel& par, double* out);
 
-// For every point, the number of other points within radii[i]: < radii[i] if strict, else <=.
 // KSG estimates (algorithm 1 or 2, as ksg_mutual_info) of I(X; Y) with the samples of x
 // reordered by each of m permutations: out[r] uses the pairs (x[perms[r n + i]], y[i]). The
 // ties are settled and the marginal indexes built once; per permutation only the joint
@@ -53,7 +52,14 @@ void ksg_permutation_null(Variable& x, Variable& y, int k, int algorithm,
 // used as they are (no jitter); y's sorted line is built once for all columns.
 void ksg_counts_columns(const std::vector<Variable>& columns, Variable& y, int k,
                         const Parallel& par, std::int64_t* nx, std::int64_t* ny);
+
+// For every point, the number of other points within radii[i]: < radii[i] if strict, else <=.
 void count_neighbors(Variable& x, const double* radii, bool strict, const Parallel& par,
                      std::int64_t* out);
+
+// The tie-breaking jitter the estimators add to x (row-major n x d, zero in columns without
+// ties), and per column whether it is jittered: what another implementation needs to see
+// exactly the values the estimators see, (data - shift) * scale + jitter.
+void tie_jitter(Variable& x, const Parallel& par, double* out, bool* jittered);
 
 }  // namespace fastit

@@ -262,3 +262,32 @@ def test_gao_on_a_mixture_is_finite_and_positive() -> None:
         assert np.isfinite(local).all()
         estimates.append(got)
     assert estimates[1] > estimates[0]
+
+
+@pytest.mark.parametrize("standardize", [True, False])
+def test_tie_jitter_gives_the_values_the_estimators_see(standardize: bool) -> None:
+    # _core.tie_jitter lets another implementation (fastit.torch) see exactly the core's
+    # values: the core fed (data - shift) * scale + jitter, which has no ties left, must
+    # return the same estimate bit for bit.
+    from fastit import _core
+    from fastit.estimators import _column_params
+
+    rng = np.random.default_rng(1)
+    x = np.round(rng.standard_normal((2000, 2)), 1)
+    x[:, 1] = rng.standard_normal(2000)  # a column without ties: no jitter
+    y = np.round(x[:, :1] + rng.standard_normal((2000, 1)), 2)
+
+    def seen(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        params = _column_params(a, 2, standardize=standardize)
+        jitter, jittered = _core.tie_jitter(a, params, 7, 2)
+        return (a - params[0]) * params[1] + jitter, jitter, jittered
+
+    vx, jx, fx = seen(x)
+    vy, _, fy = seen(y)
+    assert fx.tolist() == [True, False]
+    assert fy.tolist() == [True]
+    assert (jx[:, 1] == 0).all()
+    assert (jx[:, 0] != 0).all()
+    assert np.abs(jx[:, 0]).max() < 1e-9
+    expected = fastit.mutual_info(x, y, standardize=standardize, random_state=7)
+    assert fastit.mutual_info(vx, vy, standardize=False, random_state=3) == expected
