@@ -14,11 +14,16 @@ MODULES = [
     "fastit.stats",
     "fastit.selection",
     "fastit.channel",
+    "fastit.torch.functional",
+    "fastit.torch.distributions",
+    "fastit.torch.stats",
 ]
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
+    if name.startswith("fastit.torch"):
+        pytest.importorskip("torch")
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0

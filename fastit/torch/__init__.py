@@ -1,0 +1,47 @@
+"""fastit on torch tensors: the estimators on any device, and the deep-learning tools.
+
+``import fastit`` never imports torch; this subpackage does. The functions live in
+:mod:`fastit.torch.functional` (estimators and distribution measures) and
+:mod:`fastit.torch.stats` (permutation tests on the device).
+"""
+
+from __future__ import annotations
+
+try:
+    import torch as _torch  # noqa: F401
+except ImportError as err:  # pragma: no cover - exercised without torch installed
+    raise ImportError(
+        "fastit.torch needs PyTorch: pip install 'fastit[torch]' "
+        "(or first `pip install torch` for the build that suits your machine)"
+    ) from err
+
+from . import functional, stats
+from .functional import (
+    conditional_mutual_info,
+    count_neighbors,
+    cross_entropy,
+    differential_entropy,
+    discrete_entropy,
+    entropy,
+    js_divergence,
+    kl_divergence,
+    knn_distances,
+    mutual_info,
+)
+from .stats import mutual_info_test
+
+__all__ = [
+    "conditional_mutual_info",
+    "count_neighbors",
+    "cross_entropy",
+    "differential_entropy",
+    "discrete_entropy",
+    "entropy",
+    "functional",
+    "js_divergence",
+    "kl_divergence",
+    "knn_distances",
+    "mutual_info",
+    "mutual_info_test",
+    "stats",
+]
