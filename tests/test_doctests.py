@@ -17,6 +17,7 @@ MODULES = [
     "fastit.torch.functional",
     "fastit.torch.distributions",
     "fastit.torch.stats",
+    "fastit.torch.monitor",
 ]
 
 

@@ -534,3 +534,26 @@ def test_plugin_between_zero_and_the_smaller_entropy(device, xy, bins):
     hy = th.binned_mutual_info(y, y, bins=bins, correction=None).cpu().numpy()
     assert (i >= 0).all()
     assert (i <= np.minimum(hx, hy) + TOL).all()
+
+
+@pytest.mark.parametrize("bins", [5, "sturges", "fd"])
+@pytest.mark.parametrize("correction", [None, "miller-madow", "nsb"])
+def test_binned_entropy_is_the_entropy_of_numpys_cells(device, bins, correction) -> None:
+    import fastit.torch as ft
+
+    rng = np.random.default_rng(5)
+    x = np.column_stack([rng.standard_normal(300), rng.exponential(size=300)])
+    edges = bin_edges_per_column(x, bins, "x")
+    cells, alphabet = _joint(column_codes(x, edges), [len(e) - 1 for e in edges])
+    want = npd.discrete_entropy(cells, correction=correction, base=2)
+    if correction == "nsb":  # the cells' alphabet, as fastit.binned gives NSB
+        want = entropy_from_counts(np.bincount(cells), "nsb", alphabet) / np.log(2)
+    got = ft.binned_entropy(
+        torch.as_tensor(x, device=device), bins=bins, correction=correction, base=2
+    )
+    assert float(got) == pytest.approx(want, abs=1e-12)
+    batch = ft.binned_entropy(
+        [torch.as_tensor(x, device=device)] * 2, bins=bins, correction=correction, base=2
+    )
+    assert batch.shape == (2,)
+    assert torch.equal(batch[0], batch[1])

@@ -2,7 +2,8 @@
 
 ``import fastit`` never imports torch; this subpackage does. The functions live in
 :mod:`fastit.torch.functional` (estimators and distribution measures) and
-:mod:`fastit.torch.stats` (permutation tests on the device).
+:mod:`fastit.torch.stats` (permutation tests on the device); the training monitors in
+:mod:`fastit.torch.monitor`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ except ImportError as err:  # pragma: no cover - exercised without torch install
         "(or first `pip install torch` for the build that suits your machine)"
     ) from err
 
-from . import functional, stats
+from . import functional, monitor, stats
 from .functional import (
+    binned_entropy,
     conditional_mutual_info,
     count_neighbors,
     cross_entropy,
@@ -28,9 +30,13 @@ from .functional import (
     knn_distances,
     mutual_info,
 )
+from .monitor import InformationFlowMonitor, InformationPlane
 from .stats import mutual_info_test
 
 __all__ = [
+    "InformationFlowMonitor",
+    "InformationPlane",
+    "binned_entropy",
     "conditional_mutual_info",
     "count_neighbors",
     "cross_entropy",
@@ -42,6 +48,7 @@ __all__ = [
     "kl_divergence",
     "knn_distances",
     "mutual_info",
+    "monitor",
     "mutual_info_test",
     "stats",
 ]

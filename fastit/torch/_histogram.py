@@ -155,6 +155,14 @@ def histogram_entropy(x: Tensor, *, bins: Any, correction: str | None) -> Tensor
     return _entropy(variable.counts, x.shape[1], correction, variable.alphabet) + width
 
 
+def binned_entropy(x: Tensor, *, bins: Any, correction: str | None) -> Tensor:
+    """H in nats of the cells of each problem of (B, n, d) samples: the Shannon entropy of
+    the binned values (``histogram_entropy`` without the log-volume term)."""
+    correction = check_correction(correction)
+    variable, _ = _binned(x.detach(), bins, "x")
+    return _entropy(variable.counts, x.shape[1], correction, variable.alphabet)
+
+
 def discrete_entropy(x: Tensor, *, correction: str | None) -> Tensor:
     """H(X) in nats of the labels of each problem of (B, n, d) x (rows are joint symbols)."""
     correction = check_correction(correction)
