@@ -18,6 +18,8 @@ MODULES = [
     "fastit.torch.distributions",
     "fastit.torch.stats",
     "fastit.torch.monitor",
+    "fastit.torch.fisher",
+    "fastit.torch.capacity",
 ]
 
 

@@ -16,7 +16,9 @@ except ImportError as err:  # pragma: no cover - exercised without torch install
         "(or first `pip install torch` for the build that suits your machine)"
     ) from err
 
-from . import functional, monitor, stats
+from . import capacity, fisher, functional, monitor, stats
+from .capacity import LayerCapacity, layer_capacities
+from .fisher import EWC, fisher_diagonal
 from .functional import (
     binned_entropy,
     conditional_mutual_info,
@@ -34,19 +36,25 @@ from .monitor import InformationFlowMonitor, InformationPlane
 from .stats import mutual_info_test
 
 __all__ = [
+    "EWC",
     "InformationFlowMonitor",
     "InformationPlane",
+    "LayerCapacity",
     "binned_entropy",
+    "capacity",
     "conditional_mutual_info",
     "count_neighbors",
     "cross_entropy",
     "differential_entropy",
     "discrete_entropy",
     "entropy",
+    "fisher",
+    "fisher_diagonal",
     "functional",
     "js_divergence",
     "kl_divergence",
     "knn_distances",
+    "layer_capacities",
     "mutual_info",
     "monitor",
     "mutual_info_test",
