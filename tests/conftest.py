@@ -36,3 +36,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def device(request: pytest.FixtureRequest) -> str:
     """A torch device name: every test that takes it runs on the CPU and, if present, a GPU."""
     return str(request.param)
+
+
+@pytest.fixture
+def one_torch_thread():  # type: ignore[no-untyped-def]
+    """Small networks train fastest, and predictably, on one intra-op thread: torch's
+    threads only add overhead for them, and on a busy machine a lot of it."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

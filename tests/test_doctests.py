@@ -20,6 +20,9 @@ MODULES = [
     "fastit.torch.monitor",
     "fastit.torch.fisher",
     "fastit.torch.capacity",
+    "fastit.torch.bottleneck",
+    "fastit.torch.vae",
+    "fastit.torch.bayesian",
 ]
 
 

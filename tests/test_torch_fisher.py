@@ -434,16 +434,7 @@ def _accuracy(model, x, y):
         return float((model(x).argmax(1) == y).float().mean())
 
 
-@pytest.fixture
-def one_thread():
-    """Small dense training loops run fastest, and predictably, on one intra-op thread."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.mark.usefixtures("one_thread")
+@pytest.mark.usefixtures("one_torch_thread")
 def test_ewc_reduces_forgetting():
     d = 10
     centre = torch.zeros(d)

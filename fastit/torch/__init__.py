@@ -2,8 +2,11 @@
 
 ``import fastit`` never imports torch; this subpackage does. The functions live in
 :mod:`fastit.torch.functional` (estimators and distribution measures) and
-:mod:`fastit.torch.stats` (permutation tests on the device); the training monitors in
-:mod:`fastit.torch.monitor`.
+:mod:`fastit.torch.stats` (permutation tests on the device); the deep-learning tools in
+:mod:`fastit.torch.monitor` (information plane, flow monitor), :mod:`fastit.torch.bottleneck`
+(variational information bottleneck), :mod:`fastit.torch.vae` (rate-distortion VAE),
+:mod:`fastit.torch.bayesian` (Bayesian layers), :mod:`fastit.torch.fisher` (Fisher
+information, EWC), :mod:`fastit.torch.capacity` and :mod:`fastit.torch.neural_mi`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ except ImportError as err:  # pragma: no cover - exercised without torch install
         "(or first `pip install torch` for the build that suits your machine)"
     ) from err
 
-from . import capacity, fisher, functional, monitor, stats
+from . import bayesian, bottleneck, capacity, fisher, functional, monitor, stats, vae
+from .bayesian import BayesianLinear
+from .bottleneck import VIBClassifier, information_bottleneck_objective, vib_loss
 from .capacity import LayerCapacity, layer_capacities
 from .fisher import EWC, fisher_diagonal
 from .functional import (
@@ -34,29 +39,40 @@ from .functional import (
 )
 from .monitor import InformationFlowMonitor, InformationPlane
 from .stats import mutual_info_test
+from .vae import RateDistortionVAE, elbo_loss, rate_distortion_sweep
 
 __all__ = [
+    "BayesianLinear",
     "EWC",
     "InformationFlowMonitor",
     "InformationPlane",
     "LayerCapacity",
+    "RateDistortionVAE",
+    "VIBClassifier",
+    "bayesian",
     "binned_entropy",
+    "bottleneck",
     "capacity",
     "conditional_mutual_info",
     "count_neighbors",
     "cross_entropy",
     "differential_entropy",
     "discrete_entropy",
+    "elbo_loss",
     "entropy",
     "fisher",
     "fisher_diagonal",
     "functional",
+    "information_bottleneck_objective",
     "js_divergence",
     "kl_divergence",
     "knn_distances",
     "layer_capacities",
-    "mutual_info",
     "monitor",
+    "mutual_info",
     "mutual_info_test",
+    "rate_distortion_sweep",
     "stats",
+    "vae",
+    "vib_loss",
 ]
