@@ -17,9 +17,9 @@ import time
 
 import torch
 from torch import nn
+from tqdm.auto import tqdm
 
 import fastit.torch as ft
-from fastit._progress import progress
 
 
 def task(seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -59,7 +59,7 @@ def main() -> None:
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
     start = time.perf_counter()
     with ft.InformationPlane(model, hidden, estimator=args.estimator, bins=30, base=2) as plane:
-        for epoch in progress(range(args.epochs + 1), desc="training"):
+        for epoch in tqdm(range(args.epochs + 1), desc="training", leave=False, disable=None):
             if epoch % args.every == 0:
                 plane.update(x, y, epoch=epoch)
             optimiser.zero_grad()
