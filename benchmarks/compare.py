@@ -1,4 +1,4 @@
-"""fastit beside scikit-learn and a cKDTree KSG on the same data, in one process.
+"""fastit beside scikit-learn, SciPy, NPEET-style and ennemi on the same data, in one process.
 
     python benchmarks/compare.py                 # the cases below
     python benchmarks/compare.py --quick         # small sizes, a few seconds (smoke test)
@@ -7,13 +7,15 @@
     python benchmarks/compare.py --big           # also n = 1e8, fastit alone (~2 GB of input)
 
 Cases (KSG algorithm 1, k = 3, correlated Gaussians with rho = 0.6, fixed seed):
-  1+1 dims at n = 1e6 (``--sizes``) vs scikit-learn and vs cKDTree KSG;
+  1+1 dims at n = 1e6 (``--sizes``) vs scikit-learn, a KSG on SciPy's cKDTree, NPEET's
+  algorithm (one thread, as NPEET runs) and ennemi (if installed: ``pip install ennemi``);
   1+1 dims at n = 1e7, fastit alone (target under 5 s);
-  4+4 dims (four independent pairs) at n = 1e5 vs cKDTree KSG;
+  4+4 dims (four independent pairs) at n = 1e5 vs cKDTree KSG and NPEET-style;
   1+1 dims at n = 1e8 with ``--big``, fastit alone.
 Drop-in twin (``fastit.compat.sklearn.mutual_info_regression`` against scikit-learn's,
 same arguments and random_state, so the same numbers), target at least 20x:
-  one feature at n = 1e6, and 1000 features at n = 1e4 (``--no-compat`` skips them).
+  one feature at n = 1e6, and 1000 features at n = 1e4 (``--no-compat`` skips them);
+``fastit.compat.scipy.differential_entropy`` against SciPy's at n = 1e6 (vasicek, ebrahimi).
 
 Every library is warmed up once on the first 2000 samples; then fastit is timed best of
 ``--repeat`` and each peer best of ``--peer-repeat`` (time.perf_counter). fastit runs
@@ -32,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from peers import ckdtree_ksg1, sklearn_ksg1
+from peers import ckdtree_ksg1, ennemi_ksg, npeet_style_ksg1, sklearn_ksg1
 
 import fastit
 
@@ -102,7 +104,7 @@ def fmt_n(n: int) -> str:
 
 def print_table(rows: list[Row]) -> None:
     head = (
-        f"{'case':<6} {'n':>5} {'dims':>5} {'peer':<8} {'fastit s':>9} {'peer s':>9}"
+        f"{'case':<6} {'n':>5} {'dims':>5} {'peer':<11} {'fastit s':>9} {'peer s':>9}"
         f" {'ratio':>7} {'fastit MI':>10} {'peer MI':>10} {'|d raw|':>8} {'truth':>7}  note"
     )
     print(head)
@@ -113,7 +115,7 @@ def print_table(rows: list[Row]) -> None:
         peer_mi = f"{r.other.estimate:10.5f}" if r.other else f"{'-':>10}"
         diff = f"{r.raw_diff:8.1e}" if r.raw_diff is not None else f"{'-':>8}"
         print(
-            f"{r.case:<6} {fmt_n(r.n):>5} {r.dims:>5} {r.peer:<8} {r.fastit.seconds:9.3f}"
+            f"{r.case:<6} {fmt_n(r.n):>5} {r.dims:>5} {r.peer:<11} {r.fastit.seconds:9.3f}"
             f" {peer_s} {ratio} {r.fastit.estimate:10.5f} {peer_mi} {diff} {r.truth:7.4f}"
             f"  {r.note}".rstrip()
         )
@@ -138,6 +140,8 @@ def run_case(
     peer_fns = {
         "sklearn": lambda a, b: sklearn_ksg1(a, b, k),
         "cKDTree": lambda a, b: ckdtree_ksg1(a, b, k),
+        "NPEET-style": lambda a, b: npeet_style_ksg1(a, b, k),
+        "ennemi": lambda a, b: ennemi_ksg(a, b, k),
     }
     case = "ksg1"
     dims = f"{d}+{d}"
@@ -150,7 +154,7 @@ def run_case(
         return [Row(case, n, dims, mine, truth, note=note)]
     rows = []
     for name in peers:
-        if name == "sklearn" and d != 1:
+        if name in ("sklearn", "ennemi") and d != 1:  # both take one 1-D x against 1-D y
             continue
         try:
             other = best_of(peer_fns[name], x, y, args.peer_repeat)
@@ -195,6 +199,26 @@ def compat_case(n: int, p: int, args: argparse.Namespace) -> str:
     )
 
 
+def scipy_case(n: int, method: str, args: argparse.Namespace) -> str:
+    """fastit.compat.scipy.differential_entropy beside SciPy's on n Gaussian samples."""
+    from scipy.stats import differential_entropy as theirs
+
+    from fastit.compat.scipy import differential_entropy as ours
+
+    x = np.random.default_rng(args.seed).standard_normal(n)
+    timings = []
+    for function, repeat in ((ours, args.repeat), (theirs, args.peer_repeat)):
+        function(x[:WARMUP_N], method=method)
+        best, value = np.inf, 0.0
+        for _ in range(repeat):
+            start = time.perf_counter()
+            value = function(x, method=method)
+            best = min(best, time.perf_counter() - start)
+        timings.append((best, value))
+    (mine, a), (peer, b) = timings
+    return f"{fmt_n(n):>5} {method:>9} {mine:9.3f} {peer:9.3f} {peer / mine:7.1f} {abs(a - b):9.1e}"
+
+
 def parse_n(text: str) -> int:
     value = float(text)
     if value < 10 or value != int(value):
@@ -233,9 +257,10 @@ def main(argv: list[str] | None = None) -> int:
         f"fastit best of {args.repeat}, peers best of {args.peer_repeat}\n"
     )
 
-    plan: list[tuple[int, int, list[str]]] = [(n, 1, ["sklearn", "cKDTree"]) for n in sizes]
+    everyone = ["sklearn", "cKDTree", "NPEET-style", "ennemi"]
+    plan: list[tuple[int, int, list[str]]] = [(n, 1, everyone) for n in sizes]
     plan.append((alone_n, 1, ["cKDTree"] if args.slow_peers else []))
-    plan.append((n_4d, 4, ["cKDTree"]))
+    plan.append((n_4d, 4, ["cKDTree", "NPEET-style"]))
     if args.big:
         plan.append((10**8, 1, []))
 
@@ -268,6 +293,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         for n, features in cases:
             print(compat_case(n, features, args), flush=True)
+        n_scipy = 10**4 if args.quick else 10**6
+        print(
+            "\nfastit.compat.scipy.differential_entropy vs SciPy's (same arguments)\n"
+            f"{'n':>5} {'method':>9} {'fastit s':>9} {'scipy s':>9} {'ratio':>7} {'|d|':>9}"
+        )
+        for method in ("vasicek", "ebrahimi"):
+            print(scipy_case(n_scipy, method, args), flush=True)
     return 0
 
 
