@@ -259,6 +259,20 @@ def conditional_mutual_info(
     ----------
     Frenzel, Pompe, "Partial mutual information for coupling analysis of multivariate time
     series", PRL 99, 204101 (2007).
+
+    Examples
+    --------
+    x and y share only their common cause z: dependent, yet independent given z.
+
+    >>> import numpy as np, fastit
+    >>> rng = np.random.default_rng(0)
+    >>> z = rng.standard_normal(2000)
+    >>> x = z + 0.5 * rng.standard_normal(2000)
+    >>> y = z + 0.5 * rng.standard_normal(2000)
+    >>> round(fastit.mutual_info(x, y), 2)  # truth: -0.5 ln(1 - 0.8^2) = 0.511
+    0.5
+    >>> round(fastit.conditional_mutual_info(x, y, z), 2)  # truth: 0
+    0.02
     """
     standardize = check_flag(standardize, "standardize")
     local = check_flag(local, "local")
@@ -319,6 +333,18 @@ def differential_entropy(
     ----------
     Kozachenko, Leonenko, "Sample estimate of the entropy of a random vector",
     Probl. Inf. Transm. 23, 95-101 (1987); Kraskov et al. (2004), eq. (20).
+
+    Examples
+    --------
+    >>> import numpy as np, fastit
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.uniform(0, 2, 10_000)
+    >>> round(fastit.differential_entropy(x), 2)  # truth: ln 2 = 0.693
+    0.7
+    >>> round(fastit.differential_entropy(x, base=2), 1)  # truth: 1 bit
+    1.0
+    >>> fastit.differential_entropy(np.column_stack([x, np.ones_like(x)]))  # a constant column
+    -inf
     """
     method = check_choice(method, "method", _ENTROPY_METHODS)
     correction = check_correction(correction)

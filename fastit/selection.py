@@ -212,6 +212,22 @@ def hgr_bins(n: int) -> int:
     the rule of Hacine-Gharbi and Ravier (2018) for the bi-histogram of two variables,
     taken at correlation 0 (so every feature gets the same bins), and at least 2.
 
+    Parameters
+    ----------
+    n : int
+        Number of samples.
+
+    Returns
+    -------
+    int
+        The number of equal-frequency bins per variable, at least 2.
+
+    References
+    ----------
+    A. Hacine-Gharbi and P. Ravier, "A binning formula of bi-histogram for joint entropy
+    estimation using mean square error minimization", Pattern Recognition Letters 101,
+    21-28 (2018).
+
     Examples
     --------
     >>> from fastit.selection import hgr_bins

@@ -13,6 +13,7 @@ MODULES = [
     "fastit.compat.scipy",
     "fastit.stats",
     "fastit.selection",
+    "fastit.pairwise",
     "fastit.channel",
     "fastit.torch.functional",
     "fastit.torch.distributions",

@@ -291,6 +291,11 @@ def test_permutation_test_rejects_dependence_only() -> None:
             ValueError,
             "different lengths",
         ),
+        (
+            lambda: ft.mutual_info([torch.randn(9), torch.randn(8)], torch.randn(9)),
+            ValueError,
+            "x\\[1\\] has 8 samples",
+        ),
         (lambda: ft.count_neighbors(torch.randn(5), torch.full((4,), 1.0)), ValueError, "radii"),
         (
             lambda: ft.count_neighbors(torch.randn(5), torch.full((5,), -1.0)),

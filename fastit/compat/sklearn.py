@@ -433,8 +433,9 @@ def mutual_info_regression(
 
     Returns
     -------
-    ndarray of float64, shape (n_features,)
-        Estimates in nats, negative ones replaced by 0.
+    ndarray of shape (n_features,)
+        Estimates in nats, negative ones replaced by 0. float64, except that when every
+        estimate is clipped scikit-learn returns int64 zeros, and so does the twin.
 
     References
     ----------
@@ -486,6 +487,24 @@ def mutual_info_classif(
 
     Parameters and returns as :func:`mutual_info_regression`; ``y`` holds class labels.
 
+    Parameters
+    ----------
+    X, discrete_features, n_neighbors, copy, random_state, n_jobs
+        As in :func:`mutual_info_regression`.
+    y : array-like, shape (n_samples,)
+        Class labels.
+
+    Returns
+    -------
+    ndarray, shape (n_features,)
+        Estimates in nats, negative ones replaced by 0 (Python's int 0, so the dtype is
+        int64 when every feature is clipped; see the module docstring).
+
+    References
+    ----------
+    B. C. Ross, Mutual information between discrete and continuous data sets, PLoS ONE
+    9(2), e87357 (2014).
+
     Examples
     --------
     >>> import numpy as np
@@ -531,7 +550,21 @@ _originals: dict[tuple[str, str], Any] = {}
 
 def patch() -> None:
     """Route scikit-learn's ``mutual_info_regression``, ``mutual_info_classif`` (and
-    its private ``_compute_mi``) to the twins.  Idempotent; undone by :func:`unpatch`."""
+    its private ``_compute_mi``) to the twins.  Idempotent; undone by :func:`unpatch`.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import sklearn.feature_selection
+    >>> from fastit.compat import sklearn as fastit_sklearn
+    >>> fastit_sklearn.patch()
+    >>> sklearn.feature_selection.mutual_info_classif is fastit_sklearn.mutual_info_classif
+    True
+    >>> fastit_sklearn.unpatch()
+    """
     for name, modules in _TARGETS.items():
         for module_name in modules:
             module = importlib.import_module(module_name)
@@ -540,14 +573,41 @@ def patch() -> None:
 
 
 def unpatch() -> None:
-    """Restore scikit-learn's own functions (a no-op when not patched)."""
+    """Restore scikit-learn's own functions (a no-op when not patched).
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import sklearn.feature_selection
+    >>> from fastit.compat import sklearn as fastit_sklearn
+    >>> fastit_sklearn.patch()
+    >>> fastit_sklearn.unpatch()
+    >>> sklearn.feature_selection.mutual_info_classif is fastit_sklearn.mutual_info_classif
+    False
+    """
     for (module_name, name), original in _originals.items():
         setattr(importlib.import_module(module_name), name, original)
     _originals.clear()
 
 
 def is_patched() -> bool:
-    """Whether :func:`patch` is in effect."""
+    """Whether :func:`patch` is in effect.
+
+    Returns
+    -------
+    bool
+        True when ``sklearn.feature_selection.mutual_info_classif`` is the twin.
+
+    Examples
+    --------
+    >>> from fastit.compat.sklearn import is_patched, patched
+    >>> with patched():
+    ...     print(is_patched())
+    True
+    """
     import sklearn.feature_selection
 
     return sklearn.feature_selection.mutual_info_classif is mutual_info_classif
@@ -556,7 +616,24 @@ def is_patched() -> bool:
 @contextlib.contextmanager
 def patched() -> Iterator[None]:
     """``with patched(): ...`` runs the block with scikit-learn routed to the twins,
-    and restores whatever was there before (patched or not) on exit."""
+    and restores whatever was there before (patched or not) on exit.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        A context manager; ``with`` binds None.
+
+    Examples
+    --------
+    >>> import numpy as np, sklearn.feature_selection
+    >>> from fastit.compat.sklearn import patched
+    >>> X = np.arange(40.0).reshape(20, 2)
+    >>> y = np.repeat([0, 1], 10)
+    >>> with patched():
+    ...     mi = sklearn.feature_selection.mutual_info_classif(X, y, random_state=0)
+    >>> mi.shape
+    (2,)
+    """
     was_patched = is_patched()
     patch()
     try:

@@ -77,6 +77,20 @@ def gaussian_kl_to_prior(
     -------
     torch.Tensor
         The KL of each element, ``>= 0``, of the inputs' shape.
+
+    References
+    ----------
+    .. [1] C. Blundell, J. Cornebise, K. Kavukcuoglu and D. Wierstra, "Weight
+       uncertainty in neural networks", ICML 2015 (arXiv:1505.05424).
+
+    Examples
+    --------
+    >>> import math, torch
+    >>> from fastit.torch.bayesian import gaussian_kl_to_prior
+    >>> mean = torch.tensor([0.0, 1.0, 0.0], dtype=torch.float64)
+    >>> log_std = torch.tensor([0.0, 0.0, math.log(2.0)], dtype=torch.float64)
+    >>> gaussian_kl_to_prior(mean, log_std, prior_std=1.0)  # 0, 1/2, (3 - ln 4) / 2
+    tensor([0.0000, 0.5000, 0.8069], dtype=torch.float64)
     """
     s = _check_real(prior_std, "prior_std", positive=True, hint="pass the prior's std (> 0)")
     t = 2.0 * (log_std - math.log(s))
@@ -274,6 +288,24 @@ def total_kl(module: nn.Module) -> torch.Tensor:
     ------
     TypeError
         ``module`` is not a :class:`torch.nn.Module`.
+
+    Examples
+    --------
+    A layer whose posterior is the prior, N(0, 1), except two weight means moved to 1
+    (KL 1/2 each):
+
+    >>> import torch
+    >>> from torch import nn
+    >>> from fastit.torch.bayesian import BayesianLinear, total_kl
+    >>> layer = BayesianLinear(2, 1, prior_std=1.0, init_log_std=0.0)
+    >>> with torch.no_grad():
+    ...     _ = layer.weight_mu.fill_(1.0)
+    ...     _ = layer.bias_mu.zero_()
+    >>> model = nn.Sequential(layer, nn.ReLU(), nn.Linear(1, 1))
+    >>> round(total_kl(model).item(), 4)
+    1.0
+    >>> float(total_kl(nn.Linear(2, 2)))  # no Bayesian layer
+    0.0
     """
     if not isinstance(module, nn.Module):
         raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
