@@ -24,6 +24,7 @@ MODULES = [
     "fastit.torch.bottleneck",
     "fastit.torch.vae",
     "fastit.torch.bayesian",
+    "fastit.torch.neural_mi",
 ]
 
 

@@ -19,7 +19,17 @@ except ImportError as err:  # pragma: no cover - exercised without torch install
         "(or first `pip install torch` for the build that suits your machine)"
     ) from err
 
-from . import bayesian, bottleneck, capacity, fisher, functional, monitor, stats, vae
+from . import (
+    bayesian,
+    bottleneck,
+    capacity,
+    fisher,
+    functional,
+    monitor,
+    neural_mi,
+    stats,
+    vae,
+)
 from .bayesian import BayesianLinear
 from .bottleneck import VIBClassifier, information_bottleneck_objective, vib_loss
 from .capacity import LayerCapacity, layer_capacities
@@ -38,6 +48,7 @@ from .functional import (
     mutual_info,
 )
 from .monitor import InformationFlowMonitor, InformationPlane
+from .neural_mi import MINE, dv_bound, estimate_mutual_info, infonce_bound, nwj_bound
 from .stats import mutual_info_test
 from .vae import RateDistortionVAE, elbo_loss, rate_distortion_sweep
 
@@ -47,6 +58,7 @@ __all__ = [
     "InformationFlowMonitor",
     "InformationPlane",
     "LayerCapacity",
+    "MINE",
     "RateDistortionVAE",
     "VIBClassifier",
     "bayesian",
@@ -58,11 +70,14 @@ __all__ = [
     "cross_entropy",
     "differential_entropy",
     "discrete_entropy",
+    "dv_bound",
     "elbo_loss",
     "entropy",
+    "estimate_mutual_info",
     "fisher",
     "fisher_diagonal",
     "functional",
+    "infonce_bound",
     "information_bottleneck_objective",
     "js_divergence",
     "kl_divergence",
@@ -71,6 +86,8 @@ __all__ = [
     "monitor",
     "mutual_info",
     "mutual_info_test",
+    "neural_mi",
+    "nwj_bound",
     "rate_distortion_sweep",
     "stats",
     "vae",
