@@ -19,7 +19,7 @@ Randomness follows fastit's convention: ``random_state=None`` is a fixed seed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
+from ._progress import progress as _progress
 from ._validation import (
     FloatArray,
     as_samples,
@@ -160,12 +161,20 @@ def permutations(rng: np.random.Generator, n: int, m: int) -> Sequence[npt.NDArr
     return chunks
 
 
-def _map(function: Callable[[Any], Any], items: Sequence[Any], threads: int) -> FloatArray:
-    """function over items on a thread pool (the estimators release the GIL)."""
+def _map(
+    function: Callable[[Any], Any], items: Sequence[Any], threads: int, show: bool = False
+) -> FloatArray:
+    """function over items on a thread pool (the estimators release the GIL), with a
+    progress bar over the results as they arrive when ``show``."""
+
+    def collect(results: Iterable[Any]) -> FloatArray:
+        done = _progress(results, total=len(items), desc="permutations", show=show)
+        return np.array(list(done), dtype=np.float64)
+
     if threads == 1 or len(items) < 2:
-        return np.array([function(item) for item in items], dtype=np.float64)
+        return collect(map(function, items))
     with ThreadPoolExecutor(min(threads, len(items))) as pool:
-        return np.array(list(pool.map(function, items)), dtype=np.float64)
+        return collect(pool.map(function, items))
 
 
 def mutual_info_test(
@@ -183,6 +192,7 @@ def mutual_info_test(
     standardize: bool = True,
     random_state: Any = None,
     n_jobs: int | None = None,
+    progress: bool = False,
 ) -> PermutationTestResult:
     """Permutation test of independence with mutual information as the statistic.
 
@@ -204,6 +214,8 @@ def mutual_info_test(
         Seeds the permutations (and the estimator's tie-breaking); None is a fixed seed.
     n_jobs : int, optional
         Threads; the result does not depend on it.
+    progress : bool, default False
+        Show a progress bar over the chunks of permutations on stderr (needs tqdm).
 
     Returns
     -------
@@ -238,6 +250,7 @@ def mutual_info_test(
         "standardize": standardize,
         "random_state": seed,
     }
+    show = check_flag(progress, "progress")
     statistic = float(mutual_info(x, y, n_jobs=threads, **options))
     rng = np.random.default_rng(seed)
     continuous = not (check_flag(x_discrete, "x_discrete") or check_flag(y_discrete, "y_discrete"))
@@ -247,10 +260,11 @@ def mutual_info_test(
         py = _column_params(ya, threads, standardize=standardize)
         algorithm = 1 if method == "ksg1" else 2
         k = check_k(k, xa.shape[0])
+        chunks = permutations(rng, xa.shape[0], m)
         null = np.concatenate(
             [
                 _core.ksg_permutation_null(xa, px, ya, py, k, algorithm, perms, seed, threads)
-                for perms in permutations(rng, xa.shape[0], m)
+                for perms in _progress(chunks, total=len(chunks), desc="permutations", show=show)
             ]
         ) / log_base(base)
         return PermutationTestResult(statistic, _pvalue(statistic, null), null)
@@ -260,9 +274,9 @@ def mutual_info_test(
     if method == "binned" or not continuous:
         # Numba's parallel kernels: one estimate at a time, each on all threads (Numba's
         # workqueue threading layer must not be entered from several threads at once).
-        null = np.array([mutual_info(xs[perm], y, n_jobs=threads, **options) for perm in rows])
+        null = _map(lambda perm: mutual_info(xs[perm], y, n_jobs=threads, **options), rows, 1, show)
     else:  # the C++ estimators release the GIL: one permutation per thread
-        null = _map(lambda perm: mutual_info(xs[perm], y, n_jobs=1, **options), rows, threads)
+        null = _map(lambda perm: mutual_info(xs[perm], y, n_jobs=1, **options), rows, threads, show)
     return PermutationTestResult(statistic, _pvalue(statistic, null), null)
 
 

@@ -260,3 +260,15 @@ def test_core_refuses_rows_that_are_not_permutations() -> None:
         _core.ksg_permutation_null(x, params, x, params, 3, 1, bad, 0, 1)
     with pytest.raises(ValueError, match="shape"):
         _core.ksg_permutation_null(x, params, x, params, 3, 1, bad[:, :9], 0, 1)
+
+
+@pytest.mark.parametrize("method", ["ksg1", "binned"])
+def test_progress_bar_changes_nothing(method: str) -> None:
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal(200)
+    y = x + rng.standard_normal(200)
+    quiet = stats.mutual_info_test(x, y, method=method, n_permutations=20)
+    shown = stats.mutual_info_test(x, y, method=method, n_permutations=20, progress=True)
+    assert np.array_equal(quiet.null_distribution, shown.null_distribution)
+    with pytest.raises(TypeError, match="progress"):
+        stats.mutual_info_test(x, y, n_permutations=5, progress="yes")
