@@ -1,20 +1,31 @@
-"""The ``fastit`` command: k-NN estimates of mutual information and entropy from a file.
+"""The ``fastit`` command: information estimates from a data file.
 
-    fastit mi FILE --x COLS --y COLS [--z COLS] [--method ksg1|ksg2|mixed] [-k K] [--base B]
-              [--x-discrete] [--y-discrete] [--json]
+    fastit mi FILE --x COLS --y COLS [--z COLS] [--method ksg1|ksg2|mixed|binned] [-k K]
+              [--base B] [--bins B] [--correction C] [--x-discrete] [--y-discrete] [--json]
     fastit mi --example
-    fastit entropy FILE --cols COLS [-k K] [--base B] [--json]
+    fastit entropy FILE --cols COLS [--method kl|histogram] [-k K] [--bins B] [--correction C]
+    fastit pairwise FILE [--cols COLS] [-o matrix.csv|matrix.npy] [--method binned|ksg1|...]
+    fastit select FILE --target COL [--k 20] [--criterion mrmr|jmi|cmim|mi] [--discrete-target]
+    fastit test FILE --x COLS --y COLS [--permutations 1000] [--method ...] [--seed S]
+    fastit bench [--quick]
+
+``pairwise``, ``select --criterion mi`` and ``test`` take ``--scheduler ADDRESS`` to run
+on a Dask cluster through :mod:`fastit.distributed` (dask is imported only then). Every
+command that reads a file takes ``--json`` (one JSON object on stdout), ``--base`` (2 gives
+bits; the default is nats), ``--no-progress`` and ``--example``.
 
 FILE is a CSV or TSV table (the delimiter comes from the extension, ``.csv`` or ``.tsv``,
 and is sniffed otherwise; a ``.gz`` suffix is read compressed), a ``.npy`` array, an
 ``.npz`` archive or, when pyarrow is installed, a ``.parquet`` file. COLS names one or more
-columns, comma-separated (several columns make one multi-dimensional variable): by header
-name, or by 0-based index. A text table has a header when its first row is not all
-numbers. The arrays of an ``.npz`` archive with several arrays are selected by name, each
-array being one (possibly multi-dimensional) variable.
+columns, comma-separated (for ``mi``, ``entropy`` and ``test`` several columns make one
+multi-dimensional variable; for ``pairwise`` and ``select`` each column is one variable):
+by header name, or by 0-based index. A text table has a header when its first row is not
+all numbers. The arrays of an ``.npz`` archive with several arrays are selected by name,
+each array being one (possibly multi-dimensional) variable.
 
 Only NumPy and the standard library are used to read files. Every error is reported as a
-single line on stderr starting with ``fastit: error:``, with exit status 2.
+single line on stderr starting with ``fastit: error:``, with exit status 2. Results go to
+stdout; progress bars (tqdm, when installed and stderr is a terminal) go to stderr.
 
 The bundled example, ``fastit/data/example.csv``, was made once (the script is not kept):
 ``rng = numpy.random.default_rng(20240601)``, then, drawn in this order with n = 2000,
@@ -29,19 +40,24 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import importlib
 import io
 import json
 import math
 import os
 import sys
+import time
 import zipfile
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from importlib import resources
+from types import ModuleType
 from typing import Any, NoReturn
 
 import numpy as np
+
+from . import _progress
 
 __all__ = ["main"]
 
@@ -55,8 +71,31 @@ _METHOD_NAMES = {
     "plugin": "plug-in",
     "frenzel_pompe": "Frenzel-Pompe",
     "kozachenko_leonenko": "Kozachenko-Leonenko",
+    "binned": "histogram",
+    "histogram": "histogram",
+    "discrete": "discrete",
 }
+_CORRECTIONS: dict[str, str | None] = {
+    "none": None,
+    "miller-madow": "miller-madow",
+    "grassberger": "grassberger",
+    "jackknife": "jackknife",
+    "chao-shen": "chao-shen",
+    "nsb": "nsb",
+}
+_CORRECTION_NAMES = {
+    None: "plug-in",
+    "miller-madow": "Miller-Madow",
+    "grassberger": "Grassberger",
+    "jackknife": "jackknife",
+    "chao-shen": "Chao-Shen",
+    "nsb": "NSB",
+}
+_CRITERIA = {"mrmr": "mRMR", "jmi": "JMI", "cmim": "CMIM", "mi": "MI ranking"}
 _SNIFF_BYTES = 64 * 1024
+_PROGRESS_BYTES = 16 << 20  # a text file this large is read with a progress bar
+_PAIRWISE_BLOCKS = 20  # a pairwise matrix with a progress bar is computed in this many steps
+_CONNECT_TIMEOUT_S = 5.0  # seconds to reach a Dask scheduler
 
 
 class CLIError(Exception):
@@ -77,6 +116,7 @@ class Table:
     names: list[str]
     by_name: bool  # whether ``names`` came from the file (a header or npz keys)
     n_rows: int  # -1 until known
+    show_progress = False  # a progress bar while reading a large text file
 
     def resolve(self, spec: str, option: str) -> list[int]:
         """Column positions of a comma-separated selection like ``"x,z"`` or ``"0,2"``."""
@@ -156,6 +196,7 @@ class TextTable(Table):
         self.names = first if self.header else [f"#{j}" for j in range(len(first))]
         self.n_rows = -1
         self._lines = array("q")
+        self.large = os.path.getsize(path) > _PROGRESS_BYTES
 
     def _open(self) -> io.TextIOWrapper:
         try:
@@ -188,7 +229,10 @@ class TextTable(Table):
                 reader = csv.reader(f, delimiter=self.delimiter)
                 if self.header:
                     next(reader, None)
-                for row in reader:
+                rows = _progress.progress(
+                    reader, desc=f"reading {self.source}", show=self.show_progress and self.large
+                )
+                for row in rows:
                     if not row or (len(row) == 1 and not row[0].strip()):
                         continue  # a blank line
                     if len(row) != width:
@@ -414,7 +458,7 @@ def variable(
     return np.column_stack(parts)
 
 
-# --------------------------------------------------------------------------- commands
+# --------------------------------------------------------------------------- output
 
 
 def _units(base: float | None) -> str:
@@ -433,16 +477,47 @@ def _json_number(value: float) -> float | str:
     return value if math.isfinite(value) else str(value)  # JSON has no inf or NaN
 
 
+def _json_numbers(values: np.ndarray[Any, Any]) -> list[Any]:
+    if values.ndim > 1:
+        return [_json_numbers(row) for row in values]
+    return [_json_number(float(v)) for v in values]
+
+
+def _print_json(result: dict[str, Any]) -> None:
+    print(json.dumps(result, allow_nan=False))
+
+
+def _details(result: dict[str, Any]) -> str:
+    """The bracketed method summary of a result: ``[histogram, fd bins, Miller-Madow, n=2000]``."""
+    parts = [result["method_name"]]
+    if result.get("k") is not None:
+        parts.append(f"k={result['k']}")
+    if result.get("bins") is not None:
+        parts.append(f"{result['bins']} bins")
+    if "correction" in result and result["method"] != "plugin":
+        parts.append(_CORRECTION_NAMES[result["correction"]])
+    parts.append(f"n={result['n']}")
+    return f"[{', '.join(parts)}]"
+
+
 def _report(args: argparse.Namespace, result: dict[str, Any], formula: str) -> None:
     if args.json:
-        print(json.dumps(result, allow_nan=False))
+        _print_json(result)
         return
-    k = result["k"]
-    details = [result["method_name"]] + ([f"k={k}"] if k is not None else [])
-    details.append(f"n={result['n']}")
-    print(
-        f"{formula} = {_fmt(float(result['estimate']))} {result['units']}  [{', '.join(details)}]"
-    )
+    print(f"{formula} = {_fmt(float(result['estimate']))} {result['units']}  {_details(result)}")
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> str:
+    """Rows of text cells in aligned columns; ``align`` has a ``<`` or ``>`` per column."""
+    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
+    lines = [
+        "  ".join(f"{cell:{a}{w}}" for cell, a, w in zip(row, align, widths, strict=True))
+        for row in [header, *rows]
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+# --------------------------------------------------------------------------- inputs
 
 
 class _Source:
@@ -466,14 +541,19 @@ class _Source:
         else:
             self.table = open_table(args.file)
             self.name = args.file
+        self.table.show_progress = args.progress
+
+
+def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a fastit function; its ValueError/TypeError (bad data or options) is the user's."""
+    try:
+        return fn(*args, **kwargs)
+    except (ValueError, TypeError) as err:
+        raise CLIError(_one_line(str(err))) from None
 
 
 def _estimate(fn: Any, *args: Any, **kwargs: Any) -> float:
-    """Call a fastit estimator; its ValueError/TypeError (bad data or options) is the user's."""
-    try:
-        return float(fn(*args, **kwargs))
-    except (ValueError, TypeError) as err:
-        raise CLIError(_one_line(str(err))) from None
+    return float(_call(fn, *args, **kwargs))
 
 
 def _require(value: str | None, option: str, default: str | None) -> str:
@@ -482,6 +562,190 @@ def _require(value: str | None, option: str, default: str | None) -> str:
     if default is not None:
         return default
     raise CLIError(f"{option} is required: name the column(s), e.g. {option} a or {option} a,b")
+
+
+def _check_rows(table: Table) -> None:
+    if table.n_rows == 0:
+        raise CLIError(f"{table.source} has no data rows")
+    if table.n_rows == 1:
+        raise CLIError(f"{table.source} has only 1 data row; estimates need at least 2")
+
+
+def _is_text(col: np.ndarray[Any, Any]) -> bool:
+    """Whether a column holds words rather than numbers (empty cells aside)."""
+    if col.dtype.kind not in "US":
+        return False
+    try:
+        col[col != ""].astype(np.float64)
+    except ValueError:
+        return True
+    return False
+
+
+def _label_like(col: np.ndarray[Any, Any]) -> bool:
+    """Whether a target column reads as class labels, as fastit.select_features infers from a
+    dtype: integers, booleans and words are labels, other numbers are continuous (a text
+    column of whole numbers, written without a decimal point, reads as integers)."""
+    if col.ndim != 1:
+        return False
+    if col.dtype.kind in "biu":
+        return True
+    if col.dtype.kind not in "US":
+        return False
+    digits = np.char.lstrip(np.char.strip(col.astype(str)), "+-")
+    return bool(np.all(np.char.isdigit(digits))) or _is_text(col)
+
+
+def _columns(
+    table: Table, spec: str | None, option: str, exclude: Sequence[int] = ()
+) -> tuple[list[int], dict[int, np.ndarray[Any, Any]], list[str]]:
+    """The columns ``spec`` names, or every numeric one but ``exclude``; the loaded columns
+    (``exclude`` included) and the names of the non-numeric columns left out."""
+    if spec is not None:
+        cols = table.resolve(spec, option)
+        return cols, table.load([*cols, *exclude]), []
+    loaded = table.load(list(range(len(table.names))))
+    text = {j for j in range(len(table.names)) if j not in exclude and _is_text(loaded[j])}
+    cols = [j for j in range(len(table.names)) if j not in exclude and j not in text]
+    return cols, loaded, [table.names[j] for j in sorted(text)]
+
+
+def _column(table: Table, j: int, loaded: dict[int, np.ndarray[Any, Any]]) -> np.ndarray[Any, Any]:
+    """Column j as float64, one-dimensional."""
+    if loaded[j].ndim != 1:
+        raise CLIError(
+            f"array {table.names[j]!r} of {table.source} has {loaded[j].shape[1]} columns; "
+            "name one-dimensional arrays here"
+        )
+    return _as_float(table, table.names[j], loaded[j], "")
+
+
+def _default(fn: Callable[..., Any], name: str) -> Any:
+    import inspect
+
+    return inspect.signature(fn).parameters[name].default
+
+
+def _correction(args: argparse.Namespace, default: str | None) -> str | None:
+    return default if args.correction is None else _CORRECTIONS[args.correction]
+
+
+def _method_fields(key: str, k: int | None, options: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {"method": key, "method_name": _METHOD_NAMES[key], "k": k}
+    if key in ("binned", "histogram"):
+        fields["bins"] = options["bins"]
+    if key in ("binned", "histogram", "plugin", "discrete"):
+        fields["correction"] = options["correction"]
+    return fields
+
+
+# --------------------------------------------------------------------------- dask
+
+
+def _connect(address: str | None, stack: ExitStack) -> Any:
+    """A dask.distributed Client of the scheduler at ``address`` (closed by ``stack``), or
+    None without an address. dask is imported here only."""
+    if address is None:
+        return None
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise CLIError(
+            "--scheduler needs dask.distributed: pip install 'fastit[dask]', or run "
+            "without --scheduler"
+        ) from None
+    connect: Any = Client  # untyped in some dask releases
+    try:
+        client = connect(address, timeout=_CONNECT_TIMEOUT_S)
+    except Exception as err:  # OSError (unreachable, timed out), ValueError (bad address)
+        raise CLIError(
+            f"cannot connect to the Dask scheduler at {address!r}: {_one_line(str(err))}"
+        ) from None
+    stack.callback(client.close)
+    return client
+
+
+def _distributed() -> ModuleType:
+    try:
+        return importlib.import_module("fastit.distributed")
+    except ImportError as err:
+        raise CLIError(
+            f"--scheduler needs fastit.distributed, which this install lacks "
+            f"({_one_line(str(err))})"
+        ) from None
+
+
+# --------------------------------------------------------------------------- mi, entropy
+
+
+def _mi_options(args: argparse.Namespace) -> tuple[dict[str, Any], str, int | None]:
+    """fastit.mutual_info's keywords from the options of ``mi`` and ``test``; the method's
+    key for the output, and k (None where the method has none)."""
+    import fastit
+
+    xd, yd = args.x_discrete, args.y_discrete
+    method = args.method or "ksg1"
+    if (xd or yd) and method != "ksg1":
+        raise CLIError(
+            f"--method {args.method} does not apply to discrete variables: with one of "
+            "--x-discrete/--y-discrete fastit uses the Ross estimator, with both the plug-in "
+            "estimator"
+        )
+    binned = method == "binned"
+    if args.bins is not None and not binned:
+        raise CLIError("--bins applies to --method binned only")
+    if args.correction is not None and not (binned or (xd and yd)):
+        raise CLIError(
+            "--correction applies to --method binned and to two discrete variables "
+            "(--x-discrete --y-discrete)"
+        )
+    options: dict[str, Any] = {
+        "k": args.k,
+        "method": method,
+        "base": args.base,
+        "x_discrete": xd,
+        "y_discrete": yd,
+    }
+    k: int | None = args.k
+    if xd and yd:
+        options["correction"] = _correction(args, None)  # the plug-in value unless asked
+        key, k = ("plugin" if options["correction"] is None else "discrete"), None
+    elif xd or yd:
+        key = "ross"
+    elif binned:
+        options["bins"] = (
+            args.bins if args.bins is not None else _default(fastit.mutual_info, "bins")
+        )
+        options["correction"] = _correction(args, "miller-madow")
+        key, k = "binned", None
+    else:
+        key = method
+    return options, key, k
+
+
+def _xy(
+    args: argparse.Namespace, stack: ExitStack, z: bool = False
+) -> tuple[_Source, dict[str, list[str]], list[np.ndarray[Any, Any]]]:
+    """Read --x, --y (and --z) from the command's file: the source, the column names and
+    the variables."""
+    src = _Source(args, stack)
+    table = src.table
+    example = args.example
+    xi = table.resolve(_require(args.x, "--x", "x" if example else None), "--x")
+    yi = table.resolve(_require(args.y, "--y", "y" if example else None), "--y")
+    zi = table.resolve(args.z, "--z") if z and args.z is not None else []
+    loaded = table.load(xi + yi + zi)
+    _check_rows(table)
+    hint = "; mark a column of labels with --x-discrete or --y-discrete"
+    names = {"x": [table.names[j] for j in xi], "y": [table.names[j] for j in yi]}
+    variables = [
+        variable(table, xi, loaded, discrete=args.x_discrete, hint=hint),
+        variable(table, yi, loaded, discrete=args.y_discrete, hint=hint),
+    ]
+    if zi:
+        names["z"] = [table.names[j] for j in zi]
+        variables.append(variable(table, zi, loaded, discrete=False, hint=""))
+    return src, names, variables
 
 
 def _cmd_mi(args: argparse.Namespace) -> int:
@@ -498,66 +762,31 @@ def _cmd_mi(args: argparse.Namespace) -> int:
                 "--x-discrete/--y-discrete do not apply with --z; conditional MI needs "
                 "continuous x, y and z"
             )
-    elif (args.x_discrete or args.y_discrete) and args.method not in (None, "ksg1"):
-        raise CLIError(
-            f"--method {args.method} does not apply to discrete variables: with one of "
-            "--x-discrete/--y-discrete fastit uses the Ross estimator, with both the plug-in "
-            "estimator"
-        )
-    with ExitStack() as stack:
-        src = _Source(args, stack)
-        table = src.table
-        example = args.example
-        xs = _require(args.x, "--x", "x" if example else None)
-        ys = _require(args.y, "--y", "y" if example else None)
-        xi = table.resolve(xs, "--x")
-        yi = table.resolve(ys, "--y")
-        zi = table.resolve(args.z, "--z") if args.z is not None else []
-        loaded = table.load(xi + yi + zi)
-    if table.n_rows == 0:
-        raise CLIError(f"{table.source} has no data rows")
-    hint = "; mark a column of labels with --x-discrete or --y-discrete"
-    x = variable(table, xi, loaded, discrete=args.x_discrete, hint=hint)
-    y = variable(table, yi, loaded, discrete=args.y_discrete, hint=hint)
-    n = len(x)
-    names = {"x": [table.names[j] for j in xi], "y": [table.names[j] for j in yi]}
-    k: int | None = args.k
-    if args.z is not None:
-        z = variable(table, zi, loaded, discrete=False, hint="")
-        names["z"] = [table.names[j] for j in zi]
-        value = _estimate(fastit.conditional_mutual_info, x, y, z, k=args.k, base=args.base)
-        quantity, method = "conditional_mutual_info", "frenzel_pompe"
-        formula = f"I({','.join(names['x'])}; {','.join(names['y'])} | {','.join(names['z'])})"
+        if args.bins is not None or args.correction is not None:
+            raise CLIError("--bins/--correction do not apply with --z (a k-NN estimate)")
+        options: dict[str, Any] = {}
+        key, k = "frenzel_pompe", args.k
     else:
-        method_arg = args.method or "ksg1"
-        value = _estimate(
-            fastit.mutual_info,
-            x,
-            y,
-            k=args.k,
-            method=method_arg,
-            base=args.base,
-            x_discrete=args.x_discrete,
-            y_discrete=args.y_discrete,
-            correction=None,  # both discrete: the plug-in value, as the output names it
-        )
-        quantity = "mutual_info"
-        if args.x_discrete and args.y_discrete:
-            method, k = "plugin", None
-        elif args.x_discrete or args.y_discrete:
-            method = "ross"
-        else:
-            method = method_arg
-        formula = f"I({','.join(names['x'])}; {','.join(names['y'])})"
+        options, key, k = _mi_options(args)
+    with ExitStack() as stack:
+        src, names, variables = _xy(args, stack, z=True)
+    formula = f"{','.join(names['x'])}; {','.join(names['y'])}"
+    if args.z is not None:
+        x, y, z = variables
+        value = _estimate(fastit.conditional_mutual_info, x, y, z, k=args.k, base=args.base)
+        quantity = "conditional_mutual_info"
+        formula = f"I({formula} | {','.join(names['z'])})"
+    else:
+        x, y = variables
+        value = _estimate(fastit.mutual_info, x, y, **options)
+        quantity, formula = "mutual_info", f"I({formula})"
     result = {
         "quantity": quantity,
         "estimate": _json_number(value),
         "units": _units(args.base),
         "base": args.base,
-        "method": method,
-        "method_name": _METHOD_NAMES[method],
-        "k": k,
-        "n": n,
+        **_method_fields(key, k, options),
+        "n": len(x),
         "columns": names,
         "file": src.name,
     }
@@ -568,29 +797,424 @@ def _cmd_mi(args: argparse.Namespace) -> int:
 def _cmd_entropy(args: argparse.Namespace) -> int:
     import fastit
 
+    method = args.method or "kl"
+    if method == "kl" and (args.bins is not None or args.correction is not None):
+        raise CLIError("--bins and --correction apply to --method histogram only")
+    options: dict[str, Any] = {"k": args.k, "method": method, "base": args.base}
+    key, k = "kozachenko_leonenko", args.k
+    if method == "histogram":
+        bins = args.bins if args.bins is not None else _default(fastit.differential_entropy, "bins")
+        options.update(bins=bins, correction=_correction(args, "miller-madow"))
+        key, k = "histogram", None
     with ExitStack() as stack:
         src = _Source(args, stack)
         table = src.table
         cols = table.resolve(_require(args.cols, "--cols", "x" if args.example else None), "--cols")
         loaded = table.load(cols)
-    if table.n_rows == 0:
-        raise CLIError(f"{table.source} has no data rows")
+    _check_rows(table)
     x = variable(table, cols, loaded, discrete=False, hint="")
     names = [table.names[j] for j in cols]
-    value = _estimate(fastit.differential_entropy, x, k=args.k, base=args.base)
+    value = _estimate(fastit.differential_entropy, x, **options)
     result = {
         "quantity": "differential_entropy",
         "estimate": _json_number(value),
         "units": _units(args.base),
         "base": args.base,
-        "method": "kozachenko_leonenko",
-        "method_name": _METHOD_NAMES["kozachenko_leonenko"],
-        "k": args.k,
+        **_method_fields(key, k, options),
         "n": len(x),
         "columns": {"x": names},
         "file": src.name,
     }
     _report(args, result, f"h({','.join(names)})")
+    return 0
+
+
+# --------------------------------------------------------------------------- pairwise
+
+
+def _pairwise_local(x: np.ndarray[Any, Any], options: dict[str, Any], show: bool) -> Any:
+    """fastit.pairwise_mutual_info(x, **options); with ``show``, in blocks of rows of the
+    upper triangle (equal numbers of pairs) under a progress bar. Every pair is estimated
+    from its two columns alone, so the blocks give the same matrix, bit for bit."""
+    import fastit
+
+    p = x.shape[1]
+    steps = min(_PAIRWISE_BLOCKS, p // 4) if show else 1
+    if steps <= 1:
+        return _call(fastit.pairwise_mutual_info, x, **options)
+    done = np.cumsum(np.arange(p, 0, -1))  # pairs in rows 0..i of the upper triangle
+    ends = np.searchsorted(done, np.linspace(0, done[-1], steps + 1)[1:]) + 1
+    bounds = [0, *sorted({int(e) for e in ends})]
+    blocks = list(zip(bounds[:-1], bounds[1:], strict=True))
+    out = np.empty((p, p))
+    for i0, i1 in _progress.progress(blocks, total=len(blocks), desc="pairwise MI", show=True):
+        out[i0:i1, i0:i1] = _call(fastit.pairwise_mutual_info, x[:, i0:i1], **options)
+        if i1 < p:
+            block = _call(fastit.pairwise_mutual_info, x[:, i0:i1], x[:, i1:], **options)
+            out[i0:i1, i1:] = block
+            out[i1:, i0:i1] = block.T
+    return out
+
+
+def _write_matrix(path: str, names: list[str], matrix: np.ndarray[Any, Any]) -> None:
+    """``.npy``: the array; otherwise a CSV (TSV for .tsv) with a header row of the names
+    and the names as the first column (its header cell empty, as pandas writes an index)."""
+    try:
+        if path.lower().endswith(".npy"):
+            np.save(path, matrix)
+            return
+        delimiter = "\t" if path.lower().endswith((".tsv", ".tab")) else ","
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f, delimiter=delimiter)
+            writer.writerow(["", *names])
+            for name, row in zip(names, matrix, strict=True):
+                writer.writerow([name, *(repr(float(v)) for v in row)])
+    except OSError as err:
+        raise CLIError(f"cannot write {path!r}: {err.strerror or err}") from None
+
+
+def _cmd_pairwise(args: argparse.Namespace) -> int:
+    import fastit
+
+    method = args.method or "binned"
+    options: dict[str, Any] = {"method": method, "k": args.k, "base": args.base}
+    key, k = method, args.k
+    if method == "binned":
+        bins = args.bins if args.bins is not None else _default(fastit.pairwise_mutual_info, "bins")
+        options.update(bins=bins, correction=_correction(args, "miller-madow"))
+        k = None
+    elif args.bins is not None or args.correction is not None:
+        raise CLIError("--bins and --correction apply to --method binned only")
+    with ExitStack() as stack:
+        client = _connect(args.scheduler, stack)
+        src = _Source(args, stack)
+        table = src.table
+        cols, loaded, skipped = _columns(table, args.cols, "--cols")
+        _check_rows(table)
+        if len(cols) < 2:
+            found = f"{table.source} has {len(cols)} numeric column{'s' if len(cols) != 1 else ''}"
+            raise CLIError(f"pairwise needs at least 2 numeric columns; {found}")
+        names = [table.names[j] for j in cols]
+        x = np.column_stack([_column(table, j, loaded) for j in cols])
+        if client is not None:
+            matrix = _call(
+                _distributed().pairwise_mutual_info,
+                x,
+                client=client,
+                progress=args.progress,
+                **options,
+            )
+        else:
+            matrix = _pairwise_local(x, options, args.progress)
+    matrix = np.asarray(matrix, dtype=np.float64)
+    if args.output is not None:
+        _write_matrix(args.output, names, matrix)
+    units = _units(args.base)
+    result = {
+        "quantity": "pairwise_mutual_info",
+        "columns": names,
+        "matrix": _json_numbers(matrix),
+        "units": units,
+        "base": args.base,
+        **_method_fields(key, k, options),
+        "n": x.shape[0],
+        "skipped": skipped,
+        "output": args.output,
+        "scheduler": args.scheduler,
+        "file": src.name,
+    }
+    if args.json:
+        _print_json(result)
+        return 0
+    diagonal = (
+        "the entropy of each binned column"
+        if method == "binned"
+        else "inf (a continuous variable with itself)"
+    )
+    print(f"I(row; column) in {units}  {_details(result)}; diagonal: {diagonal}")
+    if args.output is not None:
+        print(f"wrote the {len(names)} x {len(names)} matrix to {args.output}")
+    else:
+        rows = [[name, *map(_fmt, row)] for name, row in zip(names, matrix, strict=True)]
+        print(_table(["", *names], rows, "<" + ">" * len(names)))
+    if skipped:
+        print(f"skipped non-numeric columns: {', '.join(skipped)}")
+    return 0
+
+
+# --------------------------------------------------------------------------- select
+
+
+def _cmd_select(args: argparse.Namespace) -> int:
+    import fastit
+    from fastit.selection import relevance
+
+    criterion = args.criterion
+    if args.scheduler is not None and criterion != "mi":
+        raise CLIError(
+            f"--scheduler: only the mi ranking is distributed, not --criterion {criterion}; "
+            "pass --criterion mi, or drop --scheduler"
+        )
+    if args.n_features < 1:
+        raise CLIError(f"--k must be at least 1 (features to select), got {args.n_features}")
+    estimator = args.estimator
+    if estimator == "ksg" and args.bins is not None:
+        raise CLIError("--bins applies to --estimator binned only")
+    with ExitStack() as stack:
+        client = _connect(args.scheduler, stack)
+        src = _Source(args, stack)
+        table = src.table
+        targets = table.resolve(
+            _require(args.target, "--target", "label" if args.example else None), "--target"
+        )
+        if len(targets) != 1:
+            raise CLIError(f"--target names one column, got {len(targets)} ({args.target})")
+        t = targets[0]
+        cols, loaded, skipped = _columns(table, args.cols, "--cols", exclude=[t])
+        if t in cols:
+            raise CLIError(f"--cols includes the target column {table.names[t]!r}; leave it out")
+        _check_rows(table)
+        if not cols:
+            raise CLIError(f"{table.source} has no numeric feature columns besides the target")
+        names = [table.names[j] for j in cols]
+        x = np.column_stack([_column(table, j, loaded) for j in cols])
+        if args.discrete_target:
+            discrete = True
+        else:
+            discrete = not args.continuous_target and _label_like(loaded[t])
+        y = _as_labels(table, table.names[t], loaded[t]) if discrete else _column(table, t, loaded)
+        if y.ndim != 1:
+            raise CLIError(f"--target {table.names[t]!r} is not one column")
+        options: dict[str, Any] = {
+            "estimator": estimator,
+            "discrete_features": False,
+            "discrete_target": discrete,
+            "n_neighbors": args.k,
+            "correction": _correction(args, "miller-madow"),
+            "base": args.base,
+        }
+        if estimator == "binned":
+            bins = args.bins if args.bins is not None else _default(fastit.select_features, "bins")
+            options["bins"] = bins
+        k = min(args.n_features, len(cols))
+        if criterion == "mi":
+            if client is not None:
+                scores = _call(
+                    _distributed().rank_features,
+                    x,
+                    y,
+                    client=client,
+                    progress=args.progress,
+                    **options,
+                )
+            else:
+                scores = _call(relevance, x, y, **options)
+            rel = np.asarray(scores, dtype=np.float64)
+            picked = np.argsort(-rel, kind="stable")[:k]  # ties: the lower column first
+            picked_scores = rel[picked]
+        else:
+            selection = _call(fastit.select_features, x, y, k, criterion=criterion, **options)
+            picked, picked_scores, rel = selection.selected, selection.scores, selection.relevance
+    units = _units(args.base)
+    result = {
+        "quantity": "feature_selection",
+        "criterion": criterion,
+        "criterion_name": _CRITERIA[criterion],
+        "target": table.names[t],
+        "discrete_target": discrete,
+        "selected": [names[j] for j in picked],
+        "scores": _json_numbers(np.asarray(picked_scores)),
+        "relevance": dict(zip(names, _json_numbers(np.asarray(rel)), strict=True)),
+        "units": units,
+        "base": args.base,
+        "estimator": estimator,
+        "bins": options.get("bins"),
+        "correction": options["correction"],
+        "n_neighbors": args.k if estimator == "ksg" else None,
+        "n": x.shape[0],
+        "skipped": skipped,
+        "scheduler": args.scheduler,
+        "file": src.name,
+    }
+    if args.json:
+        _print_json(result)
+        return 0
+    details = [estimator if estimator == "binned" else "k-NN", f"n={x.shape[0]}"]
+    if estimator == "binned":
+        details[1:1] = [f"{options['bins']} bins", _CORRECTION_NAMES[options["correction"]]]
+    else:
+        details[1:1] = [f"k={args.k}"]
+    kind = "discrete" if discrete else "continuous"
+    print(
+        f"{_CRITERIA[criterion]}: {k} of {len(names)} features for {table.names[t]!r} "
+        f"({kind} target), scores in {units}  [{', '.join(details)}]"
+    )
+    header = ["rank", "feature", f"score ({units})", f"I(feature; target) ({units})"]
+    rows = [
+        [str(r + 1), names[j], _fmt(float(s)), _fmt(float(rel[j]))]
+        for r, (j, s) in enumerate(zip(picked, picked_scores, strict=True))
+    ]
+    if criterion == "mi":  # the score is the relevance
+        header, rows = header[:2] + header[3:], [row[:2] + row[3:] for row in rows]
+    print(_table(header, rows, "><>>"[: len(header)]))
+    if skipped:
+        print(f"skipped non-numeric columns: {', '.join(skipped)}")
+    return 0
+
+
+# --------------------------------------------------------------------------- test
+
+
+def _cmd_test(args: argparse.Namespace) -> int:
+    import fastit.stats
+
+    m = args.n_permutations
+    if m < 1:
+        raise CLIError(f"--permutations must be at least 1, got {m}")
+    options, key, k = _mi_options(args)
+    with ExitStack() as stack:
+        client = _connect(args.scheduler, stack)
+        src, names, (x, y) = _xy(args, stack)
+        common = {"n_permutations": m, "random_state": args.seed, **options}
+        if client is not None:
+            fn = _distributed().mutual_info_test
+            test = _call(fn, x, y, client=client, progress=args.progress, **common)
+        else:
+            test = _call(fastit.stats.mutual_info_test, x, y, progress=args.progress, **common)
+    null = np.asarray(test.null_distribution, dtype=np.float64)
+    units = _units(args.base)
+    result = {
+        "quantity": "mutual_info_test",
+        "statistic": _json_number(float(test.statistic)),
+        "pvalue": float(test.pvalue),
+        "n_permutations": int(null.size),
+        "null_mean": _json_number(float(null.mean())),
+        "null_sd": _json_number(float(null.std())),
+        "units": units,
+        "base": args.base,
+        **_method_fields(key, k, options),
+        "n": len(x),
+        "seed": args.seed,
+        "columns": names,
+        "scheduler": args.scheduler,
+        "file": src.name,
+    }
+    if args.json:
+        _print_json(result)
+        return 0
+    formula = f"I({','.join(names['x'])}; {','.join(names['y'])})"
+    print(
+        f"{formula} = {_fmt(float(test.statistic))} {units}, permutation p-value "
+        f"{test.pvalue:.3g} ({null.size} permutations)  {_details(result)}"
+    )
+    print(
+        f"null distribution: mean {_fmt(float(null.mean()))} {units}, "
+        f"sd {_fmt(float(null.std()))} {units}; the smallest possible p-value is "
+        f"1/({null.size} + 1) = {1 / (null.size + 1):.3g}"
+    )
+    return 0
+
+
+# --------------------------------------------------------------------------- bench
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from scipy.spatial import cKDTree
+    from scipy.special import digamma
+
+    import fastit
+
+    k, rho = 3, 0.6
+
+    def ckdtree_ksg1(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> float:
+        # KSG algorithm 1 as benchmarks/peers.py has it: cKDTree counts <= r, so the radius
+        # is nextafter(eps, 0) for strict counts; the counts include the point itself.
+        xy = np.column_stack((x, y))
+        dist, _ = cKDTree(xy).query(xy, k=k + 1, p=np.inf, workers=-1)
+        radius = np.nextafter(dist[:, -1], 0)
+        psi = 0.0
+        for v in (x[:, None], y[:, None]):
+            counts = cKDTree(v).query_ball_point(
+                v, r=radius, p=np.inf, return_length=True, workers=-1
+            )
+            psi += float(np.mean(digamma(counts)))
+        return float(digamma(k) + digamma(len(x)) - psi)
+
+    libraries: list[tuple[str, str, Callable[[Any, Any], float]]] = [
+        ("fastit", "fastit.mutual_info, all cores", lambda x, y: fastit.mutual_info(x, y, k=k))
+    ]
+    missing = []
+    try:
+        from sklearn.feature_selection import mutual_info_regression
+    except ImportError:
+        missing.append("scikit-learn")
+    else:
+        libraries.append(
+            (
+                "scikit-learn",
+                "mutual_info_regression, 1 thread",
+                lambda x, y: float(
+                    mutual_info_regression(x[:, None], y, n_neighbors=k, random_state=0)[0]
+                ),
+            )
+        )
+    libraries.append(("scipy", "cKDTree KSG, workers=-1", ckdtree_ksg1))
+    sizes = (2_000, 20_000) if args.quick else (100_000, 1_000_000)
+    repeat = 1 if args.quick else 3
+    truth = -0.5 * math.log(1 - rho * rho)
+    rng = np.random.default_rng(0)
+    warm = rng.standard_normal((2, 500))
+    for _, _, fn in libraries:  # imports, thread pools, caches
+        fn(warm[0], warm[1])
+    rows: list[dict[str, Any]] = []
+    reference = math.nan  # fastit's time at this size
+    for n in sizes:
+        x = rng.standard_normal(n)
+        y = rho * x + math.sqrt(1 - rho * rho) * rng.standard_normal(n)
+        for name, label, fn in libraries:  # fastit first: the ratios divide by its time
+            seconds, estimate = math.inf, math.nan
+            for _ in range(repeat if name == "fastit" else 1):  # the peers are slow: once
+                start = time.perf_counter()
+                estimate = float(fn(x, y))
+                seconds = min(seconds, time.perf_counter() - start)
+            if name == "fastit":
+                reference = seconds
+            row = {"n": n, "library": name, "function": label, "seconds": seconds}
+            rows.append({**row, "ratio": seconds / reference, "estimate": estimate})
+    result = {
+        "quantity": "benchmark",
+        "case": f"KSG algorithm 1, k={k}, correlated Gaussians rho={rho}",
+        "truth": truth,
+        "units": "nats",
+        "cpu_count": os.cpu_count(),
+        "rows": rows,
+        "missing": missing,
+    }
+    if args.json:
+        _print_json(result)
+        return 0
+    print(
+        f"fastit beside its peers: KSG algorithm 1, k={k}, correlated Gaussians (rho={rho}, "
+        f"I = {truth:.4f} nats), {os.cpu_count()} CPU cores; ratio = time / fastit's time"
+    )
+    table = [
+        [
+            f"{r['n']:,}",
+            r["library"],
+            r["function"],
+            f"{r['seconds']:.4f}",
+            f"{r['ratio']:.1f}",
+            _fmt(r["estimate"]),
+        ]
+        for r in rows
+    ]
+    header = ["n", "library", "function", "seconds", "ratio", "estimate (nats)"]
+    print(_table(header, table, "><<>>>"))
+    if missing:
+        print(f"not installed: {', '.join(missing)}")
+    print(
+        "the full comparison (more peers and sizes): python benchmarks/compare.py in the repository"
+    )
     return 0
 
 
@@ -633,18 +1257,30 @@ def _int(text: str) -> int:
         ) from None
 
 
+def _bins(text: str) -> int | str:
+    """A number of bins, or a rule name (checked by the estimator)."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+_COMMANDS = "mi, entropy, pairwise, select, test or bench"
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
     parser = _Parser(
         prog=_PROG,
-        description="Estimate mutual information and entropy from a data file with fastit's "
-        "k-nearest-neighbour estimators. Results are in nats unless --base says otherwise.",
+        description="Estimate mutual information and entropy, MI matrices, feature rankings "
+        "and independence tests from a data file with fastit's estimators. Results are in "
+        "nats unless --base says otherwise.",
     )
     parser.add_argument("--version", action="version", version=f"fastit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def common(p: argparse.ArgumentParser) -> None:
+    def common(p: argparse.ArgumentParser, k_help: str = "number of neighbours") -> None:
         p.add_argument(
             "file",
             nargs="?",
@@ -656,7 +1292,7 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="use the bundled example data (2000 rows: x, y = 0.6x + 0.8 noise, z, label)",
         )
-        p.add_argument("-k", type=_int, default=3, help="number of neighbours (default 3)")
+        p.add_argument("-k", type=_int, default=3, help=f"{k_help} (default 3)")
         p.add_argument(
             "--base",
             type=_float,
@@ -664,7 +1300,48 @@ def build_parser() -> argparse.ArgumentParser:
             help="logarithm base of the result: 2 gives bits (default: nats)",
         )
         p.add_argument("--json", action="store_true", help="print one JSON object")
+        p.add_argument(
+            "--no-progress",
+            dest="progress",
+            action="store_false",
+            help="no progress bars (they go to stderr, and only when it is a terminal)",
+        )
 
+    def histogram(p: argparse.ArgumentParser, method: str, default_bins: str) -> None:
+        p.add_argument(
+            "--bins",
+            type=_bins,
+            default=None,
+            metavar="B",
+            help=f"with {method}: a number of equal-width bins or a rule (fd, scott, sturges, "
+            f"sqrt, doane, rice, stone, auto, quantile; default {default_bins})",
+        )
+        p.add_argument(
+            "--correction",
+            choices=tuple(_CORRECTIONS),
+            default=None,
+            help=f"with {method}: the entropy estimator of the counts (default miller-madow; "
+            "none is the plug-in value)",
+        )
+
+    def scheduler(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="run on the Dask cluster at ADDRESS (tcp://host:8786) with fastit.distributed",
+        )
+
+    def x_and_y(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--x", metavar="COLS", help="columns of X (with --example: x)")
+        p.add_argument("--y", metavar="COLS", help="columns of Y (with --example: y)")
+        p.add_argument("--x-discrete", action="store_true", help="X is labels (any values)")
+        p.add_argument("--y-discrete", action="store_true", help="Y is labels (any values)")
+
+    mi_methods = ("ksg1", "ksg2", "mixed", "binned")
+    mi_help = (
+        "KSG algorithm 1 (default), 2, Gao et al.'s estimator for mixed data, or the "
+        "histogram estimator"
+    )
     mi = sub.add_parser(
         "mi",
         help="mutual information I(X; Y), or I(X; Y | Z) with --z",
@@ -672,27 +1349,130 @@ def build_parser() -> argparse.ArgumentParser:
         "or 0-based indices, comma-separated for a multi-dimensional variable.",
     )
     common(mi)
-    mi.add_argument("--x", metavar="COLS", help="columns of X (with --example: x)")
-    mi.add_argument("--y", metavar="COLS", help="columns of Y (with --example: y)")
+    x_and_y(mi)
     mi.add_argument("--z", metavar="COLS", help="condition on these columns (Frenzel-Pompe)")
-    mi.add_argument(
-        "--method",
-        choices=("ksg1", "ksg2", "mixed"),
-        default=None,
-        help="KSG algorithm 1 (default), 2, or Gao et al.'s estimator for mixed data",
-    )
-    mi.add_argument("--x-discrete", action="store_true", help="X is labels (any values)")
-    mi.add_argument("--y-discrete", action="store_true", help="Y is labels (any values)")
+    mi.add_argument("--method", choices=mi_methods, default=None, help=mi_help)
+    histogram(mi, "--method binned", "fd")
     mi.set_defaults(handler=_cmd_mi)
 
     ent = sub.add_parser(
         "entropy",
-        help="differential entropy h(X) (Kozachenko-Leonenko)",
+        help="differential entropy h(X) (Kozachenko-Leonenko or a histogram)",
         description="Differential entropy of a column group of FILE, in the data's own units.",
     )
     common(ent)
     ent.add_argument("--cols", metavar="COLS", help="columns of X (with --example: x)")
+    ent.add_argument(
+        "--method",
+        choices=("kl", "histogram"),
+        default=None,
+        help="Kozachenko-Leonenko k-NN estimator (default) or the histogram estimator",
+    )
+    histogram(ent, "--method histogram", "fd")
     ent.set_defaults(handler=_cmd_entropy)
+
+    pw = sub.add_parser(
+        "pairwise",
+        help="the matrix of MI between every two columns",
+        description="Mutual information between every two columns of FILE (each column one "
+        "variable), printed as a table or written to -o. The diagonal is the entropy of the "
+        "binned column (binned) or inf (k-NN methods).",
+    )
+    common(pw, "number of neighbours of the k-NN methods")
+    pw.add_argument("--cols", metavar="COLS", help="the columns (default: every numeric one)")
+    pw.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="write the matrix to PATH: .npy, or CSV (TSV for .tsv) with the names as a header "
+        "row and first column",
+    )
+    pw.add_argument(
+        "--method",
+        choices=("binned", "ksg1", "ksg2", "mixed"),
+        default=None,
+        help="histogram estimator (default) or a k-NN estimator per pair",
+    )
+    histogram(pw, "--method binned", "fd")
+    scheduler(pw)
+    pw.set_defaults(handler=_cmd_pairwise)
+
+    sel = sub.add_parser(
+        "select",
+        help="feature selection by MI with a target (mRMR, JMI, CMIM, or a plain MI ranking)",
+        description="Greedy forward selection of the columns of FILE that tell most about "
+        "--target (fastit.select_features), or a plain ranking by I(feature; target) with "
+        "--criterion mi. A target of integers or words is discrete unless "
+        "--continuous-target says otherwise.",
+    )
+    common(sel, "neighbours of --estimator ksg")
+    sel.add_argument("--target", metavar="COL", help="the target column (with --example: label)")
+    sel.add_argument(
+        "--cols", metavar="COLS", help="candidate features (default: every other numeric column)"
+    )
+    sel.add_argument(
+        "--k",
+        dest="n_features",
+        type=_int,
+        default=20,
+        metavar="N",
+        help="number of features to select (default 20, at most all); -k is the neighbours",
+    )
+    sel.add_argument(
+        "--criterion",
+        choices=tuple(_CRITERIA),
+        default="mrmr",
+        help="mrmr (default), jmi, cmim, or mi: a plain ranking by relevance",
+    )
+    sel.add_argument(
+        "--estimator",
+        choices=("binned", "ksg"),
+        default="binned",
+        help="equal-frequency bins (default, fast) or k-NN estimates",
+    )
+    kind = sel.add_mutually_exclusive_group()
+    kind.add_argument("--discrete-target", action="store_true", help="the target is labels")
+    kind.add_argument("--continuous-target", action="store_true", help="the target is continuous")
+    histogram(sel, "--estimator binned", "quantile-hgr")
+    scheduler(sel)
+    sel.set_defaults(handler=_cmd_select)
+
+    test = sub.add_parser(
+        "test",
+        help="permutation test of independence, with I(X; Y) as the statistic",
+        description="Is I(X; Y) > 0? The rows of X are permuted against Y to draw the null "
+        "distribution (fastit.stats.mutual_info_test); the p-value is (b + 1) / (m + 1).",
+    )
+    common(test)
+    x_and_y(test)
+    test.add_argument(
+        "--permutations",
+        dest="n_permutations",
+        type=_int,
+        default=1000,
+        metavar="M",
+        help="number of permutations (default 1000)",
+    )
+    test.add_argument("--method", choices=mi_methods, default=None, help=mi_help)
+    test.add_argument(
+        "--seed", type=_int, default=None, help="seed of the permutations (default: fixed)"
+    )
+    histogram(test, "--method binned", "fd")
+    scheduler(test)
+    test.set_defaults(handler=_cmd_test)
+
+    bench = sub.add_parser(
+        "bench",
+        help="time fastit.mutual_info beside scikit-learn and a SciPy KSG",
+        description="Time KSG mutual information on correlated Gaussians with fastit, "
+        "scikit-learn's mutual_info_regression (when installed) and a KSG on SciPy's "
+        "cKDTree, at n = 1e5 and 1e6 (about a minute; --quick: 2000 and 20000, seconds). "
+        "The full comparison, with more peers, sizes and checks, is benchmarks/compare.py "
+        "in the fastit repository.",
+    )
+    bench.add_argument("--quick", action="store_true", help="small sizes, a smoke test")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.set_defaults(handler=_cmd_bench)
     return parser
 
 
@@ -705,7 +1485,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except _ParserExit as stop:
             return stop.status
         if args.command is None:
-            raise CLIError(f"choose a command, mi or entropy (see '{_PROG} --help')")
+            raise CLIError(f"choose a command: {_COMMANDS} (see '{_PROG} --help')")
         return int(args.handler(args))
     except CLIError as err:
         print(f"{_PROG}: error: {_one_line(str(err))}", file=sys.stderr)
