@@ -171,6 +171,27 @@ def test_npz_input(tmp_path: Path, capsys: pytest.CaptureFixture[str], data: np.
     assert result["estimate"] == fastit.mutual_info(data[:, 0], data[:, 1])
 
 
+def test_parquet_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: np.ndarray
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "data.parquet"
+    names = ["alpha", "beta", "gamma"]
+    columns = [pa.array(data[:, j]) for j in range(3)] + [pa.array(["u", "v"] * (len(data) // 2))]
+    pq.write_table(pa.table(columns, names=[*names, "word"]), path)
+    result = run_json(capsys, "mi", str(path), "--x", "alpha,gamma", "--y", "beta")
+    assert result["estimate"] == fastit.mutual_info(data[:, [0, 2]], data[:, 1])
+    matrix = run_json(capsys, "pairwise", str(path))
+    assert matrix["columns"] == names
+    assert matrix["skipped"] == ["word"]
+    assert np.array_equal(np.array(matrix["matrix"]), fastit.pairwise_mutual_info(data[:, :3]))
+    code, _, err = run(capsys, "mi", str(path), "--x", "word", "--y", "beta")
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "word" in err
+
+
 def test_text_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str], data: np.ndarray) -> None:
     expected = fastit.mutual_info(data[:, 0], data[:, 1])
     tsv = tmp_path / "data.tsv"
