@@ -331,12 +331,17 @@ def test_client_none_runs_locally(monkeypatch):
     assert np.array_equal(distributed.rank_features(X, yb), selection.relevance(X, yb))
 
 
-def test_import_does_not_load_dask():
+def test_import_does_not_load_dask(tmp_path):
     code = (
         "import sys, fastit.distributed\n"
         "assert not any(m.split('.')[0] in ('dask', 'distributed') for m in sys.modules)\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    # cwd outside the checkout: there `import fastit` finds the installed package, not a
+    # source tree without the compiled core.
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def test_progress_bar(client, monkeypatch):

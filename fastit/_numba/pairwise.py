@@ -10,6 +10,9 @@ from numpy.typing import NDArray
 
 from ._jit import kernel, parallel_kernel
 
+# Pairs that share one joint table (allocated once per chunk).
+_PAIRS_PER_CHUNK = 64
+
 
 @kernel
 def _entropy_and_support(counts: NDArray[np.integer], n: int) -> tuple[float, int]:
@@ -56,16 +59,27 @@ def pairwise_binned_mi(
             h, m = _entropy_and_support(counts, n)
             out[i] = h + (m - 1) / (2.0 * n) if miller_madow else h
     result = np.empty(rows.shape[0])
-    for t in numba.prange(rows.shape[0]):
-        i, j = rows[t], cols[t]
-        sy = sizes_y[j]
-        table = np.zeros(sizes_x[i] * sy, np.int64)
-        ci = codes_x[i]
-        cj = codes_y[j]
-        for s in range(n):
-            table[ci[s] * sy + cj[s]] += 1
-        h, m = _entropy_and_support(table, n)
-        if miller_madow:
-            h += (m - 1) / (2.0 * n)
-        result[t] = hx[i] + hy[j] - h
+    # Pairs in chunks, one table per chunk reused pair after pair: a fresh table per pair
+    # costs an allocation (an mmap for large tables) each time.
+    n_chunks = (rows.shape[0] + _PAIRS_PER_CHUNK - 1) // _PAIRS_PER_CHUNK
+    for chunk in numba.prange(n_chunks):
+        first = chunk * _PAIRS_PER_CHUNK
+        last = min(first + _PAIRS_PER_CHUNK, rows.shape[0])
+        largest = 0
+        for t in range(first, last):
+            largest = max(largest, sizes_x[rows[t]] * sizes_y[cols[t]])
+        buffer = np.empty(largest, np.int64)
+        for t in range(first, last):
+            i, j = rows[t], cols[t]
+            sy = sizes_y[j]
+            table = buffer[: sizes_x[i] * sy]
+            table[:] = 0
+            ci = codes_x[i]
+            cj = codes_y[j]
+            for s in range(n):
+                table[ci[s] * sy + cj[s]] += 1
+            h, m = _entropy_and_support(table, n)
+            if miller_madow:
+                h += (m - 1) / (2.0 * n)
+            result[t] = hx[i] + hy[j] - h
     return result
