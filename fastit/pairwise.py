@@ -25,11 +25,17 @@ def _column_codes(a: FloatArray, bins: Any, name: str) -> tuple[npt.NDArray[np.i
     """Bin codes of every column, (d, n) int32, computed once for all pairs (filled column
     by column, so a wide X never holds all its codes as int64 at once)."""
     from ._numba import bin_codes_edges
+    from ._numba.histogram import bin_codes_uniform, uniform_edges
 
     edges = bin_edges_per_column(a, bins, name)
     codes = np.empty((a.shape[1], a.shape[0]), dtype=np.int32)
     for c, e in enumerate(edges):
-        codes[c] = bin_codes_edges(a[:, c], e)
+        if np.array_equal(e, uniform_edges(e[0], e[-1], len(e) - 1)):
+            # Equal-width edges (ints and NumPy's rules): an arithmetic guess checked
+            # against the exact edges, instead of a binary search per value.
+            codes[c] = bin_codes_uniform(a[:, c], e[0], e[-1], len(e) - 1)
+        else:
+            codes[c] = bin_codes_edges(a[:, c], e)
     return codes, np.array([len(e) - 1 for e in edges], dtype=np.int64)
 
 
