@@ -354,3 +354,13 @@ def test_both_tile_builders_give_the_same_distances(device: str, d: int) -> None
     reference = (q[:, :, None, :] - p[:, None, :, :]).abs().amax(dim=3)
     assert torch.equal(max_norm(q, p, by_dimension=True), reference)
     assert torch.equal(max_norm(q, p, by_dimension=False), reference)
+
+
+def test_batches_wider_than_one_core_call_settle_ties_like_the_core() -> None:
+    # 3 problems x 1500 columns: the host preparation takes them in groups of 4096.
+    rng = np.random.default_rng(13)
+    xs = np.round(rng.standard_normal((3, 60, 1500)), 1)
+    y = rng.standard_normal((60, 1))
+    got = ft.mutual_info(torch.from_numpy(xs), torch.from_numpy(y)).numpy()
+    want = [fastit.mutual_info(xs[b], y) for b in range(3)]
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)

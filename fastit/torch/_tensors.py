@@ -141,19 +141,20 @@ def core_values(a: torch.Tensor, *, standardize: bool, seed: int) -> tuple[torch
     host = np.ascontiguousarray(host)
     threads = n_threads(None)
     params = np.empty((3, b * d))
-    shake = np.zeros((n, b * d))
+    shakes = []  # the jitter of each group of columns, kept only if a column has ties
     any_ties = False
     for start in range(0, b * d, _MAX_CORE_COLUMNS):
         part = np.ascontiguousarray(host[:, start : start + _MAX_CORE_COLUMNS])
         p = _column_params(part, threads, standardize=standardize)
         params[:, start : start + part.shape[1]] = p
         added, flags = _core.tie_jitter(part, p, seed, threads)
-        shake[:, start : start + part.shape[1]] = added
+        shakes.append(added)
         any_ties = any_ties or bool(flags.any())
     shift = torch.from_numpy(params[0].reshape(b, 1, d)).to(a.device)
     scale = torch.from_numpy(params[1].reshape(b, 1, d)).to(a.device)
     values = (a.to(torch.float64) - shift) * scale
     if not any_ties:
         return values, False
+    shake = shakes[0] if len(shakes) == 1 else np.concatenate(shakes, axis=1)
     jitter = torch.from_numpy(shake.reshape(n, b, d)).permute(1, 0, 2).to(a.device)
     return values + jitter, True
