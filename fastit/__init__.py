@@ -6,6 +6,7 @@ need them.
 """
 
 from . import channel, neighbors, selection, stats
+from ._warnings import DiscreteDataWarning, EstimationWarning, FastitWarning
 from .channel import (
     channel_capacity,
     gaussian_channel_capacity,
@@ -41,6 +42,9 @@ from .stats import (
 
 __version__ = "0.1.0"
 __all__ = [
+    "DiscreteDataWarning",
+    "EstimationWarning",
+    "FastitWarning",
     "bootstrap_ci",
     "channel",
     "channel_capacity",
