@@ -5,7 +5,9 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <stdexcept>
@@ -36,19 +38,49 @@ Variable variable_of(const Array& data, const char* name) {
     return Variable(data.data(), n, static_cast<int>(d));
 }
 
-// params: (3, d) rows shift, scale, jitter amplitude (applied only to columns with ties).
+// params: (4, d) rows shift, scale, jitter amplitude (applied only to columns with ties)
+// and jitter stream id (an integer below 2**53, distinct per variable and column).
 Variable variable_of(const Array& data, const Array& params, std::uint64_t seed, const char* name) {
     Variable v = variable_of(data, name);
-    if (params.ndim() != 2 || params.shape(0) != 3 || params.shape(1) != v.d)
-        throw std::invalid_argument(std::string(name) + "_params must have shape (3, n_dims)");
+    if (params.ndim() != 2 || params.shape(0) != 4 || params.shape(1) != v.d)
+        throw std::invalid_argument(std::string(name) +
+                                    "_params must have shape (4, n_dims): shift, scale, jitter "
+                                    "amplitude and stream id per column");
     auto p = params.unchecked<2>();
     for (int c = 0; c < v.d; ++c) {
+        const double amplitude = p(2, c), id = p(3, c);
+        if (!std::isfinite(p(0, c)) || !std::isfinite(p(1, c)) || !(amplitude >= 0.0) ||
+            !std::isfinite(amplitude))
+            throw std::invalid_argument(std::string(name) +
+                                        "_params: shift and scale must be finite, the jitter "
+                                        "amplitude finite and >= 0");
+        if (!(id >= 0.0 && id < 0x1.0p53) || id != std::floor(id))
+            throw std::invalid_argument(std::string(name) +
+                                        "_params: stream ids must be integers in [0, 2**53)");
         v.columns[c].shift = p(0, c);
         v.columns[c].scale = p(1, c);
-        v.columns[c].amplitude = p(2, c);
+        v.columns[c].amplitude = amplitude;
+        v.columns[c].stream = fastit::splitmix64(static_cast<std::uint64_t>(id));
     }
     v.seed = seed;
     return v;
+}
+
+// What the tie search found, (2, total columns): per column of the variables in turn,
+// samples that share their value with another, and distinct values (-1: not searched).
+py::array_t<std::int64_t> tie_report(std::initializer_list<const Variable*> vars) {
+    py::ssize_t d = 0;
+    for (const Variable* v : vars) d += v->d;
+    py::array_t<std::int64_t> out({py::ssize_t{2}, d});
+    auto r = out.mutable_unchecked<2>();
+    py::ssize_t j = 0;
+    for (const Variable* v : vars)
+        for (const auto& col : v->columns) {
+            r(0, j) = col.tied;
+            r(1, j) = col.distinct;
+            ++j;
+        }
+    return out;
 }
 
 void same_length(const Variable& a, const Variable& b, const char* name) {
@@ -85,14 +117,22 @@ auto released(const F& kernel) {
     }
 }
 
-// Runs an estimator that returns its mean and optionally fills local values.
+// Runs an estimator that returns its mean and optionally fills local values; with
+// `ties`, returns (estimate, tie report of the variables) instead.
 template <class F>
-py::object estimate(std::size_t n, bool local, const F& kernel) {
-    if (!local) return py::float_(released([&] { return kernel(nullptr); }));
-    py::array_t<double> out(static_cast<py::ssize_t>(n));
-    double* buffer = out.mutable_data();
-    released([&] { return kernel(buffer); });
-    return std::move(out);
+py::object estimate(std::size_t n, bool local, bool ties, std::initializer_list<const Variable*> vars,
+                    const F& kernel) {
+    py::object value;
+    if (!local) {
+        value = py::float_(released([&] { return kernel(nullptr); }));
+    } else {
+        py::array_t<double> out(static_cast<py::ssize_t>(n));
+        double* buffer = out.mutable_data();
+        released([&] { return kernel(buffer); });
+        value = std::move(out);
+    }
+    if (!ties) return value;
+    return py::make_tuple(value, tie_report(vars));
 }
 
 }  // namespace
@@ -129,15 +169,16 @@ PYBIND11_MODULE(_core, m) {
             Variable v = variable_of(data, params, seed, "x");
             Parallel par = parallel_of(n_jobs);
             py::array_t<double> out({static_cast<py::ssize_t>(v.n), static_cast<py::ssize_t>(v.d)});
-            py::array_t<bool> jittered(static_cast<py::ssize_t>(v.d));
             double* buffer = out.mutable_data();
-            bool* flags = jittered.mutable_data();
-            released([&] { fastit::tie_jitter(v, par, buffer, flags); return 0; });
-            return py::make_tuple(out, jittered);
+            released([&] { fastit::tie_jitter(v, par, buffer); return 0; });
+            py::array_t<bool> jittered(static_cast<py::ssize_t>(v.d));
+            for (int c = 0; c < v.d; ++c) jittered.mutable_data()[c] = v.columns[c].jittered;
+            return py::make_tuple(out, jittered, tie_report({&v}));
         },
         py::arg("data"), py::arg("params"), py::arg("seed"), py::arg("n_jobs") = 1,
         "The jitter the estimators add to each value of data (zero where a column has no "
-        "ties), and which columns get it.");
+        "ties), which columns get it, and the tie report (2, d): tied samples and distinct "
+        "values per column.");
 
     m.def(
         "knn_distances",
@@ -235,7 +276,7 @@ PYBIND11_MODULE(_core, m) {
     m.def(
         "ksg",
         [](const Array& x, const Array& x_params, const Array& y, const Array& y_params, int k,
-           int algorithm, std::uint64_t seed, int n_jobs, bool local) {
+           int algorithm, std::uint64_t seed, int n_jobs, bool local, bool ties) {
             Variable vx = variable_of(x, x_params, seed, "x");
             Variable vy = variable_of(y, y_params, seed, "y");
             same_length(vx, vy, "y");
@@ -243,18 +284,19 @@ PYBIND11_MODULE(_core, m) {
             if (algorithm != 1 && algorithm != 2)
                 throw std::invalid_argument("algorithm must be 1 or 2");
             Parallel par = parallel_of(n_jobs);
-            return estimate(vx.n, local, [&](double* out) {
+            return estimate(vx.n, local, ties, {&vx, &vy}, [&](double* out) {
                 return fastit::ksg_mutual_info(vx, vy, k, algorithm, par, out);
             });
         },
         py::arg("x"), py::arg("x_params"), py::arg("y"), py::arg("y_params"), py::arg("k"),
-        py::arg("algorithm"), py::arg("seed"), py::arg("n_jobs"), py::arg("local"));
+        py::arg("algorithm"), py::arg("seed"), py::arg("n_jobs"), py::arg("local"),
+        py::arg("ties") = false);
 
     m.def(
         "frenzel_pompe",
         [](const Array& x, const Array& x_params, const Array& y, const Array& y_params,
            const Array& z, const Array& z_params, int k, std::uint64_t seed, int n_jobs,
-           bool local) {
+           bool local, bool ties) {
             Variable vx = variable_of(x, x_params, seed, "x");
             Variable vy = variable_of(y, y_params, seed, "y");
             Variable vz = variable_of(z, z_params, seed, "z");
@@ -262,31 +304,32 @@ PYBIND11_MODULE(_core, m) {
             same_length(vx, vz, "z");
             check_k(k, vx.n);
             Parallel par = parallel_of(n_jobs);
-            return estimate(vx.n, local, [&](double* out) {
+            return estimate(vx.n, local, ties, {&vx, &vy, &vz}, [&](double* out) {
                 return fastit::frenzel_pompe_cmi(vx, vy, vz, k, par, out);
             });
         },
         py::arg("x"), py::arg("x_params"), py::arg("y"), py::arg("y_params"), py::arg("z"),
-        py::arg("z_params"), py::arg("k"), py::arg("seed"), py::arg("n_jobs"), py::arg("local"));
+        py::arg("z_params"), py::arg("k"), py::arg("seed"), py::arg("n_jobs"), py::arg("local"),
+        py::arg("ties") = false);
 
     m.def(
         "kozachenko_leonenko",
         [](const Array& x, const Array& x_params, int k, std::uint64_t seed, int n_jobs,
-           bool local) {
+           bool local, bool ties) {
             Variable vx = variable_of(x, x_params, seed, "x");
             check_k(k, vx.n);
             Parallel par = parallel_of(n_jobs);
-            return estimate(vx.n, local, [&](double* out) {
+            return estimate(vx.n, local, ties, {&vx}, [&](double* out) {
                 return fastit::kozachenko_leonenko_entropy(vx, k, par, out);
             });
         },
         py::arg("x"), py::arg("x_params"), py::arg("k"), py::arg("seed"), py::arg("n_jobs"),
-        py::arg("local"));
+        py::arg("local"), py::arg("ties") = false);
 
     m.def(
         "ross",
         [](const Array& x, const Array& x_params, const Labels& labels, int k,
-           std::uint64_t seed, int n_jobs, bool local) {
+           std::uint64_t seed, int n_jobs, bool local, bool ties) {
             Variable vx = variable_of(x, x_params, seed, "x");
             if (labels.ndim() != 1 || static_cast<std::size_t>(labels.shape(0)) != vx.n)
                 throw std::invalid_argument("labels must have shape (n_samples,)");
@@ -306,12 +349,12 @@ PYBIND11_MODULE(_core, m) {
                 throw std::invalid_argument("every label occurs only once: MI is undefined");
             if (k < 1) throw std::invalid_argument("k must be >= 1");
             Parallel par = parallel_of(n_jobs);
-            return estimate(vx.n, local, [&](double* out) {
+            return estimate(vx.n, local, ties, {&vx}, [&](double* out) {
                 return fastit::ross_mutual_info(vx, lab, n_labels, k, par, out);
             });
         },
         py::arg("x"), py::arg("x_params"), py::arg("labels"), py::arg("k"), py::arg("seed"),
-        py::arg("n_jobs"), py::arg("local"));
+        py::arg("n_jobs"), py::arg("local"), py::arg("ties") = false);
 
     m.def(
         "gao_mixed",
@@ -325,7 +368,7 @@ PYBIND11_MODULE(_core, m) {
             same_length(vx, vy, "y");
             check_k(k, vx.n);
             Parallel par = parallel_of(n_jobs);
-            return estimate(vx.n, local, [&](double* out) {
+            return estimate(vx.n, local, false, {&vx, &vy}, [&](double* out) {
                 return fastit::gao_mixed_mutual_info(vx, vy, k, par, out);
             });
         },

@@ -15,10 +15,12 @@ namespace {
 
 // How far ahead to prefetch per-sample values read in another order than the loop's.
 constexpr std::size_t kPrefetch = 16;
+constexpr double kLn2 = 0.69314718055994530942;
 
-// Looks for repeated values in every column that may be jittered and switches the jitter
-// on where it finds them. Returns, per variable, its sorted line when the variable is 1-D
-// and small enough to keep (ready for the marginal counts), else null.
+// Looks for repeated values in every column that may be jittered (and in every 1-D
+// variable), records what it found in the column, and switches the jitter on where there
+// are ties. Returns, per variable, its sorted line when the variable is 1-D and small
+// enough to keep (ready for the marginal counts), else null.
 std::vector<std::unique_ptr<SortedLine>> break_ties(const std::vector<Variable*>& vars,
                                                     const Parallel& par) {
     struct Job {
@@ -43,11 +45,12 @@ std::vector<std::unique_ptr<SortedLine>> break_ties(const std::vector<Variable*>
         const int c = jobs[t].col;
         auto column = [&](std::size_t i) { return v.value(i, c); };
         auto line = std::make_unique<SortedLine>(v.n, column, par);
-        if (v.columns[c].amplitude > 0.0 && line->has_ties()) {
-            // The jitter stream comes from the column's sorted values, not from its place
-            // in the call, so I(x; y) and I(y; x) jitter each column the same way.
-            v.columns[c].stream = line->content_hash();
-            v.columns[c].jittered = true;
+        const auto [tied, distinct] = line->tie_counts();
+        Column& col = v.columns[c];
+        col.tied = static_cast<std::int64_t>(tied);
+        col.distinct = static_cast<std::int64_t>(distinct);
+        if (col.amplitude > 0.0 && tied > 0) {
+            col.jittered = true;
             if (v.d == 1 && keep) line = std::make_unique<SortedLine>(v.n, column, par);
         }
         if (v.d == 1 && keep) lines[jobs[t].var] = std::move(line);
@@ -187,7 +190,8 @@ double kozachenko_leonenko_entropy(Variable& x, int k, const Parallel& par, doub
         KnnScratch s(k);
         double sum = 0.0;
         for (std::size_t pos = begin; pos < end; ++pos) {
-            const double t = d * std::log(2.0 * index->kth_distance(pos, k, s));
+            // ln(2 eps) as ln eps + ln 2: 2 eps overflows for eps near 1e308.
+            const double t = d * (std::log(index->kth_distance(pos, k, s)) + kLn2);
             if (local) local[index->original(pos)] = base + t;
             sum += t;
         }
@@ -361,11 +365,9 @@ void column_stats(const Variable& x, const Parallel& par, double* out) {
     }
 }
 
-void tie_jitter(Variable& x, const Parallel& par, double* out, bool* jittered) {
-    // Streams are content hashes of each column, so x alone settles them as any call would.
+void tie_jitter(Variable& x, const Parallel& par, double* out) {
     break_ties({&x}, par);
     const int d = x.d;
-    for (int c = 0; c < d; ++c) jittered[c] = x.columns[c].jittered;
     par.run(d, [&](std::size_t c) {
         const Column& col = x.columns[c];
         for (std::size_t i = 0; i < x.n; ++i)

@@ -58,8 +58,8 @@ void count_neighbors(Variable& x, const double* radii, bool strict, const Parall
                      std::int64_t* out);
 
 // The tie-breaking jitter the estimators add to x (row-major n x d, zero in columns without
-// ties), and per column whether it is jittered: what another implementation needs to see
-// exactly the values the estimators see, (data - shift) * scale + jitter.
-void tie_jitter(Variable& x, const Parallel& par, double* out, bool* jittered);
+// ties): what another implementation needs to see exactly the values the estimators see,
+// (data - shift) * scale + jitter. Each column's tie counts are left in x.columns.
+void tie_jitter(Variable& x, const Parallel& par, double* out);
 
 }  // namespace fastit

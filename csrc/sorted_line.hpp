@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "parallel.hpp"
@@ -50,17 +51,19 @@ class SortedLine {
         return i;
     }
 
-    bool has_ties() const {
-        for (std::size_t p = 1; p < n_; ++p)
-            if (value(p) == value(p - 1)) return true;
-        return false;
-    }
-
-    // A hash of the sorted values: the same for any order of the same items.
-    std::uint64_t content_hash() const {
-        std::uint64_t h = splitmix64(n_);
-        for (std::size_t p = 0; p < n_; ++p) h = splitmix64(h ^ order_key(value(p)));
-        return h;
+    // Samples whose value another sample shares, and the number of distinct values.
+    std::pair<std::size_t, std::size_t> tie_counts() const {
+        std::size_t tied = 0, distinct = n_ > 0 ? 1 : 0, run = 1;
+        for (std::size_t p = 1; p <= n_; ++p) {
+            if (p < n_ && value(p) == value(p - 1)) {
+                ++run;
+                continue;
+            }
+            if (run > 1) tied += run;
+            if (p < n_) ++distinct;
+            run = 1;
+        }
+        return {tied, distinct};
     }
 
     // Distance from the item at sorted position pos to its k-th nearest other item.

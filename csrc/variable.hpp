@@ -5,8 +5,11 @@
 //     value(i, c) = (data[i, c] - shift[c]) * scale[c] + amplitude[c] * u(seed, stream[c], i)
 //
 // u is a counter-based hash in [-1, 1), so the jitter of sample i never depends on the
-// thread that computes it or on the order of computation. Nothing here copies the data:
-// the estimators read values straight into their own structures.
+// thread that computes it or on the order of computation. The caller gives every column
+// its own stream (fastit/_columns.py: one per variable of a call and column), never one
+// derived from the values: two columns that hold the same values must still get
+// independent jitter, or they look dependent. Nothing here copies the data: the
+// estimators read values straight into their own structures.
 #pragma once
 
 #include <cstddef>
@@ -34,6 +37,9 @@ struct Column {
     double amplitude = 0.0;      // jitter size if the column turns out to have ties
     std::uint64_t stream = 0;    // jitter stream of the column
     bool jittered = false;       // set once ties were found
+    // Set where the column was searched for ties (-1: not searched): samples that share
+    // their value with another sample, and distinct values.
+    std::int64_t tied = -1, distinct = -1;
 };
 
 struct Variable {

@@ -20,6 +20,11 @@ from ._entropy_estimators import CORRECTIONS
 
 FloatArray = npt.NDArray[np.float64]
 
+# More threads than any machine has cores; the compiled core takes a C int.
+MAX_THREADS = 1 << 16
+# Integers up to this magnitude are exactly float64 values.
+_EXACT_INTEGERS = 2**53
+
 
 def _to_numpy(a: Any, name: str) -> np.ndarray[Any, Any]:
     if hasattr(a, "detach") and hasattr(a, "cpu"):  # a torch tensor
@@ -59,10 +64,27 @@ def as_samples(a: Any, name: str, *, check_finite: bool = True) -> FloatArray:
         )
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); pass at least 2 samples")
+    if arr.dtype.kind in "iu" and arr.size and arr.dtype.itemsize > 4:
+        _check_exact_integers(arr, name)
     out = np.ascontiguousarray(arr, dtype=np.float64)
     if check_finite and not np.isfinite(out).all():
         raise not_finite(out, name)
     return out
+
+
+def _check_exact_integers(arr: np.ndarray[Any, Any], name: str) -> None:
+    """64-bit integers that float64 would round (beyond 2**53) could merge distinct values
+    into ties: refuse them."""
+    if -_EXACT_INTEGERS <= int(arr.min()) and int(arr.max()) <= _EXACT_INTEGERS:
+        return
+    with np.errstate(invalid="ignore", over="ignore"):
+        exact = np.array_equal(arr.astype(np.float64).astype(arr.dtype), arr)
+    if not exact:
+        raise ValueError(
+            f"{name} holds integers beyond 2**53 that float64 rounds (distinct values "
+            "could become ties); pass them as labels (x_discrete=True / y_discrete=True), "
+            "or convert to float yourself if the rounding is acceptable"
+        )
 
 
 def not_finite(a: FloatArray, name: str) -> ValueError:
@@ -185,6 +207,11 @@ def n_threads(n_jobs: Any) -> int:
     if n_jobs < 1:
         raise ValueError(
             f"n_jobs must be a positive number of threads, or -1 for all; got {n_jobs}"
+        )
+    if int(n_jobs) > MAX_THREADS:
+        raise ValueError(
+            f"n_jobs={n_jobs} asks for more threads than fastit starts (at most "
+            f"{MAX_THREADS}); pass -1 to use every core"
         )
     return int(n_jobs)
 

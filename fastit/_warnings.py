@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import types
+import warnings
+
 
 class FastitWarning(UserWarning):
     """Base class of fastit's warnings."""
@@ -16,3 +21,15 @@ class DiscreteDataWarning(FastitWarning):
 class EstimationWarning(FastitWarning):
     """An estimate or interval is unreliable: a training run diverged, a bound is near its
     cap, a resampling scheme is known to be biased for the estimator, and the like."""
+
+
+def warn(message: str, category: type[Warning]) -> None:
+    """``warnings.warn`` attributed to the first caller outside fastit, so the warning
+    points at the user's line however deep inside fastit it was raised."""
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    frame: types.FrameType | None = sys._getframe(1)  # the caller of warn(): stacklevel 2
+    level = 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)

@@ -758,7 +758,8 @@ def mutual_info_test(
         )
     }
     estimator["random_state"] = seed
-    from .estimators import _column_params, mutual_info
+    from ._columns import pair_params
+    from .estimators import mutual_info
 
     statistic = float(mutual_info(x, y, n_jobs=threads, **estimator))
     method = estimator["method"]
@@ -769,10 +770,7 @@ def mutual_info_test(
     ksg = continuous and method in ("ksg1", "ksg2")
     if ksg:
         xa, ya = as_samples(x, "x"), as_samples(y, "y")
-        params = (
-            _column_params(xa, threads, standardize=estimator["standardize"]),
-            _column_params(ya, threads, standardize=estimator["standardize"]),
-        )
+        params = pair_params(xa, ya, threads, standardize=estimator["standardize"])
         k = check_k(estimator["k"], xa.shape[0])
         n = xa.shape[0]
         arrays: list[Any] = [xa, ya]

@@ -8,13 +8,14 @@ The histogram methods live in :mod:`fastit.binned`, the discrete ones in
 Ties
 ----
 Repeated values make k-th neighbour distances zero, which breaks the continuous
-estimators (KSG, Frenzel-Pompe, Kozachenko-Leonenko, Ross). fastit handles them on purpose:
-every column that has a repeated value gets a uniform jitter of 1e-10 of its spread
-(standard deviation, or its magnitude for a constant column, and never below a few
-units in the last place), drawn from a counter-based generator seeded by
-``random_state``. Columns without ties are used exactly as given, so on tie-free data the
-result does not depend on ``random_state`` at all. Results never depend on ``n_jobs``.
-The ``"mixed"`` estimator of Gao et al. is built for ties and is never jittered.
+estimators (KSG, Frenzel-Pompe, Kozachenko-Leonenko, Ross). Every column that has a
+repeated value gets a uniform jitter of 1e-10 of its spread, drawn from a counter-based
+generator seeded by ``random_state``, with a stream of its own: the jitter of x, y, z and
+of each of their columns are independent whatever the values. Columns without ties are
+used exactly as given. Data whose columns are discrete-valued (at least half the samples
+share a value) get a :class:`fastit.DiscreteDataWarning` naming the column and the
+estimator that fits. The ``"mixed"`` estimator of Gao et al. is built for ties and is
+never jittered. docs/ties.md says more.
 """
 
 from __future__ import annotations
@@ -24,8 +25,17 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from ._columns import (
+    CMI_REMEDY,
+    ENTROPY_REMEDY,
+    MI_REMEDY,
+    SLOT_Z,
+    column_params,
+    pair_params,
+    ross_remedy,
+    warn_discrete,
+)
 from ._validation import (
-    FloatArray,
     as_labels,
     as_samples,
     check_choice,
@@ -40,38 +50,8 @@ from ._validation import (
 from .binned import binned_mutual_info, histogram_entropy
 from .discrete import discrete_mutual_info, plugin_mutual_info
 
-_JITTER = 1e-10
 _MI_METHODS = ("ksg1", "ksg2", "mixed", "binned")
 _ENTROPY_METHODS = ("kl", "histogram")
-
-
-def _column_params(
-    a: FloatArray, threads: int, *, standardize: bool, jitter: bool = True
-) -> FloatArray:
-    """Rows shift, scale and jitter amplitude of every column, for the core.
-
-    The core reads ``(a - shift) * scale`` and adds the jitter only to columns with ties.
-    """
-    mean, std, deviation, magnitude = _core.column_stats(a, threads)
-    if standardize:
-        with np.errstate(over="ignore", divide="ignore"):
-            scale = 1.0 / np.where(std > 0, std, 1.0)
-        if not np.isfinite(scale).all():
-            raise ValueError(
-                "a column's spread is below 1e-308 and cannot be standardised; "
-                "rescale the data or pass standardize=False"
-            )
-        shift = mean
-        largest = deviation * scale
-    else:
-        shift = np.zeros_like(mean)
-        scale = np.ones_like(mean)
-        largest = magnitude
-    # Jitter of 1e-10 of the spread (for a constant column, of its size, at least 1), and
-    # never below a few units in the last place of the column's largest value.
-    spread = np.where(std > 0, std * scale, np.maximum(np.abs(mean - shift) * scale, 1.0))
-    amplitude = np.maximum(_JITTER * spread, 4 * np.spacing(largest)) if jitter else 0 * spread
-    return np.ascontiguousarray(np.stack([shift, scale, amplitude]))
 
 
 def _finish(value: Any, divisor: float) -> Any:
@@ -200,8 +180,9 @@ def mutual_info(
                 f"every label of {label_name} occurs once, so MI with it is not estimable; "
                 "pass labels that repeat"
             )
-        params = _column_params(c, threads, standardize=standardize)
-        value = _core.ross(c, params, codes, k, seed, threads, local)
+        params = column_params(c, threads, cont_name, standardize=standardize)
+        value, ties = _core.ross(c, params, codes, k, seed, threads, local, ties=True)
+        warn_discrete(ties, c.shape[0], [(cont_name, c.shape[1])], ross_remedy(cont_name))
         return _finish(value, divisor)
 
     # The binned estimator checks for NaN and inf in its own first pass over the data.
@@ -213,13 +194,14 @@ def mutual_info(
             raise ValueError("local values are not available for method='binned'")
         return binned_mutual_info(xa, ya, bins, correction) / divisor
     k = check_k(k, xa.shape[0])
-    jitter = method != "mixed"
-    px = _column_params(xa, threads, standardize=standardize, jitter=jitter)
-    py = _column_params(ya, threads, standardize=standardize, jitter=jitter)
     if method == "mixed":
+        px, py = pair_params(xa, ya, threads, standardize=standardize, jitter=False)
         value = _core.gao_mixed(xa, px, ya, py, k, threads, local)
-    else:
-        value = _core.ksg(xa, px, ya, py, k, 1 if method == "ksg1" else 2, seed, threads, local)
+        return _finish(value, divisor)
+    px, py = pair_params(xa, ya, threads, standardize=standardize)
+    algorithm = 1 if method == "ksg1" else 2
+    value, ties = _core.ksg(xa, px, ya, py, k, algorithm, seed, threads, local, ties=True)
+    warn_discrete(ties, xa.shape[0], [("x", xa.shape[1]), ("y", ya.shape[1])], MI_REMEDY)
     return _finish(value, divisor)
 
 
@@ -285,10 +267,11 @@ def conditional_mutual_info(
     same_length(xa.shape[0], ya, "y")
     same_length(xa.shape[0], za, "z")
     k = check_k(k, xa.shape[0])
-    params = [_column_params(a, threads, standardize=standardize) for a in (xa, ya, za)]
-    value = _core.frenzel_pompe(
-        xa, params[0], ya, params[1], za, params[2], k, seed, threads, local
-    )
+    px, py = pair_params(xa, ya, threads, standardize=standardize)
+    pz = column_params(za, threads, "z", standardize=standardize, slot=SLOT_Z)
+    value, ties = _core.frenzel_pompe(xa, px, ya, py, za, pz, k, seed, threads, local, ties=True)
+    names = [("x", xa.shape[1]), ("y", ya.shape[1]), ("z", za.shape[1])]
+    warn_discrete(ties, xa.shape[0], names, CMI_REMEDY)
     return _finish(value, divisor)
 
 
@@ -353,16 +336,19 @@ def differential_entropy(
     threads = n_threads(n_jobs)
     seed = seed_of(random_state)
     xa = as_samples(x, "x")
+    if (np.ptp(xa, axis=0) == 0).any():
+        # A constant column puts all the mass on a lower-dimensional set: no density, and
+        # the entropy is -inf (not a number made up from the jitter or a bin width).
+        if local and method == "histogram":
+            raise ValueError("local values are not available for method='histogram'")
+        minus_inf = -np.inf
+        return np.full(xa.shape[0], minus_inf) if local else minus_inf
     if method == "histogram":
         if local:
             raise ValueError("local values are not available for method='histogram'")
         return histogram_entropy(xa, bins, correction) / divisor
     k = check_k(k, xa.shape[0])
-    if (np.ptp(xa, axis=0) == 0).any():
-        # A constant column puts all the mass on a lower-dimensional set: no density, and
-        # the entropy is -inf (not a number made up from the tie-breaking jitter).
-        minus_inf = -np.inf
-        return np.full(xa.shape[0], minus_inf) if local else minus_inf
-    params = _column_params(xa, threads, standardize=False)
-    value = _core.kozachenko_leonenko(xa, params, k, seed, threads, local)
+    params = column_params(xa, threads, "x", standardize=False)
+    value, ties = _core.kozachenko_leonenko(xa, params, k, seed, threads, local, ties=True)
+    warn_discrete(ties, xa.shape[0], [("x", xa.shape[1])], ENTROPY_REMEDY)
     return _finish(value, divisor)

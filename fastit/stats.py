@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
+from ._columns import pair_params
 from ._progress import progress as _progress
 from ._validation import (
     FloatArray,
@@ -41,7 +42,7 @@ from ._validation import (
     same_length,
     seed_of,
 )
-from .estimators import _column_params, conditional_mutual_info, mutual_info
+from .estimators import conditional_mutual_info, mutual_info
 
 __all__ = [
     "BootstrapResult",
@@ -256,8 +257,7 @@ def mutual_info_test(
     continuous = not (check_flag(x_discrete, "x_discrete") or check_flag(y_discrete, "y_discrete"))
     if continuous and method in ("ksg1", "ksg2"):
         xa, ya = as_samples(x, "x"), as_samples(y, "y")
-        px = _column_params(xa, threads, standardize=standardize)
-        py = _column_params(ya, threads, standardize=standardize)
+        px, py = pair_params(xa, ya, threads, standardize=standardize)
         algorithm = 1 if method == "ksg1" else 2
         k = check_k(k, xa.shape[0])
         chunks = permutations(rng, xa.shape[0], m)

@@ -136,6 +136,7 @@ def test_compute_mi_equals_sklearn_for_every_pairing() -> None:
             )
 
 
+@pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
 def test_constant_feature_bias_is_reproduced() -> None:
     # The documented fault: a constant column scores well above 0 against a rare label.
     n = 100_000

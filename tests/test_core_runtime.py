@@ -76,6 +76,14 @@ def test_ctrl_c_stops_a_long_estimate(tmp_path):
     assert float(out.stdout.split()[-1]) < 5.0
 
 
+def _with_params(row: int, value: float) -> tuple[np.ndarray, np.ndarray]:
+    """Ten points and valid column parameters (shift 0, scale 1, no jitter, stream 0) with
+    one entry replaced."""
+    params = np.array([[0.0], [1.0], [0.0], [0.0]])
+    params[row, 0] = value
+    return np.arange(10.0).reshape(-1, 1), params
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -87,9 +95,9 @@ def test_ctrl_c_stops_a_long_estimate(tmp_path):
         (
             lambda: _core.ksg(
                 np.zeros((10, 1)),
-                np.zeros((3, 1)),
+                np.zeros((4, 1)),
                 np.zeros((9, 1)),
-                np.zeros((3, 1)),
+                np.zeros((4, 1)),
                 3,
                 1,
                 0,
@@ -103,7 +111,7 @@ def test_ctrl_c_stops_a_long_estimate(tmp_path):
                 np.zeros((10, 1)),
                 np.zeros((2, 1)),
                 np.zeros((10, 1)),
-                np.zeros((3, 1)),
+                np.zeros((4, 1)),
                 3,
                 1,
                 0,
@@ -115,9 +123,9 @@ def test_ctrl_c_stops_a_long_estimate(tmp_path):
         (
             lambda: _core.ksg(
                 np.zeros((10, 1)),
-                np.zeros((3, 1)),
+                np.zeros((4, 1)),
                 np.zeros((10, 1)),
-                np.zeros((3, 1)),
+                np.zeros((4, 1)),
                 3,
                 3,
                 0,
@@ -127,15 +135,21 @@ def test_ctrl_c_stops_a_long_estimate(tmp_path):
             "algorithm",
         ),
         (
-            lambda: _core.ross(np.zeros((4, 1)), np.zeros((3, 1)), np.arange(4), 1, 0, 1, False),
+            lambda: _core.ross(np.zeros((4, 1)), np.zeros((4, 1)), np.arange(4), 1, 0, 1, False),
             "only once",
         ),
         (
             lambda: _core.ross(
-                np.zeros((4, 1)), np.zeros((3, 1)), -np.ones(4, dtype=np.int64), 1, 0, 1, False
+                np.zeros((4, 1)), np.zeros((4, 1)), -np.ones(4, dtype=np.int64), 1, 0, 1, False
             ),
             "codes",
         ),
+        (lambda: _core.kozachenko_leonenko(*_with_params(3, 0.5), 3, 0, 1, False), "stream ids"),
+        (lambda: _core.kozachenko_leonenko(*_with_params(3, -1.0), 3, 0, 1, False), "stream ids"),
+        (lambda: _core.kozachenko_leonenko(*_with_params(3, 2.0**53), 3, 0, 1, False), "stream"),
+        (lambda: _core.kozachenko_leonenko(*_with_params(2, -1e-3), 3, 0, 1, False), "amplitude"),
+        (lambda: _core.kozachenko_leonenko(*_with_params(0, np.nan), 3, 0, 1, False), "finite"),
+        (lambda: _core.kozachenko_leonenko(*_with_params(1, np.inf), 3, 0, 1, False), "finite"),
     ],
 )
 def test_core_rejects_bad_input_with_value_error(call, message):
@@ -143,6 +157,7 @@ def test_core_rejects_bad_input_with_value_error(call, message):
         call()
 
 
+@pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
 def test_large_input_paths_give_the_same_answers():
     # Above a size threshold the core sorts in place and rebuilds sorted marginals instead
     # of keeping them; lowering the threshold runs those paths on small data.

@@ -20,6 +20,9 @@ distributed_dask = pytest.importorskip("dask.distributed")
 import fastit  # noqa: E402
 from fastit import distributed, selection, stats  # noqa: E402
 
+# Some columns are rounded on purpose, so that the seeds of the jitter matter.
+pytestmark = pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
+
 Client = distributed_dask.Client
 Future = distributed_dask.Future
 LocalCluster = distributed_dask.LocalCluster

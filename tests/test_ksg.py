@@ -313,6 +313,7 @@ def test_random_state_changes_nothing_on_tie_free_data(method: str) -> None:
 # ---------------------------------------------------------------- inputs
 
 
+@pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
 def test_caller_arrays_are_not_modified() -> None:
     rng = np.random.default_rng(14)
     n = 500
@@ -343,6 +344,7 @@ def test_caller_arrays_are_not_modified() -> None:
         assert np.array_equal(a, copies[name]), name
 
 
+@pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
 @pytest.mark.parametrize("method", ["ksg1", "ksg2", "mixed"])
 def test_int_bool_float32_inputs_equal_float64_of_the_same_values(method: str) -> None:
     rng = np.random.default_rng(15)

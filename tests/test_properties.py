@@ -10,6 +10,9 @@ from hypothesis.extra.numpy import arrays
 
 import fastit
 
+# Hypothesis draws tied and discrete-valued data on purpose.
+pytestmark = pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
+
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

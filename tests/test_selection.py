@@ -395,6 +395,9 @@ def test_relabelling_the_target_keeps_the_selection(seed, criterion, estimator, 
 
 from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
+# Discrete features go through the k-NN engine on purpose.
+pytestmark = pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
+
 MutualInfoSelector = selection.MutualInfoSelector
 
 

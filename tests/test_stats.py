@@ -31,6 +31,7 @@ def test_ksg_null_equals_the_estimates_on_permuted_data(method: str) -> None:
     assert result.statistic == fastit.mutual_info(x, y, method=method, k=4, random_state=3)
 
 
+@pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
 def test_multidimensional_and_tied_data_null() -> None:
     rng = np.random.default_rng(1)
     x = np.round(rng.standard_normal((300, 2)), 1)  # ties: jittered inside the core
@@ -46,6 +47,7 @@ def test_multidimensional_and_tied_data_null() -> None:
     assert result.pvalue == 1 / 31
 
 
+@pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
 @pytest.mark.parametrize(
     "options",
     [
@@ -181,6 +183,7 @@ def test_bootstrap_interval_of_a_mean_matches_the_normal_theory() -> None:
     assert result.high == pytest.approx(x.mean() + half_width, abs=0.2 * half_width)
 
 
+@pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
 def test_subsampling_covers_knn_mi_where_the_bootstrap_fails() -> None:
     x, y = gaussian_pair(np.random.default_rng(11), 2000, 0.6)
     truth = -0.5 * np.log(1 - 0.36)
@@ -253,7 +256,7 @@ def test_core_refuses_rows_that_are_not_permutations() -> None:
     from fastit import _core
 
     x = np.arange(10.0).reshape(-1, 1)
-    params = np.array([[0.0], [1.0], [0.0]])
+    params = np.array([[0.0], [1.0], [0.0], [0.0]])
     bad = np.tile(np.arange(10), (2, 1))
     bad[1, 3] = 4
     with pytest.raises(ValueError, match="permutation"):

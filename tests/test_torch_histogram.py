@@ -58,9 +58,13 @@ def _numpy_mi(x: np.ndarray, y: np.ndarray, bins: object, correction: str | None
 
 
 def _numpy_h(x: np.ndarray, bins: object, correction: str | None) -> np.ndarray:
+    # The histogram estimate itself: fastit.differential_entropy returns -inf for a
+    # constant column before binning.
+    from fastit.binned import histogram_entropy
+
     return np.array(
         [
-            fastit.differential_entropy(x[b], method="histogram", bins=bins, correction=correction)
+            histogram_entropy(np.ascontiguousarray(x[b], dtype=np.float64), bins, correction)
             for b in range(x.shape[0])
         ]
     )

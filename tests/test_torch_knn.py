@@ -22,6 +22,9 @@ import fastit  # noqa: E402
 import fastit.torch as ft  # noqa: E402
 from fastit import neighbors  # noqa: E402
 
+# Tied data are fed on purpose, to check the jitter against the core's.
+pytestmark = pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
+
 
 def _data(n: int, dx: int, dy: int, seed: int = 0, ties: bool = False) -> tuple[np.ndarray, ...]:
     rng = np.random.default_rng(seed)

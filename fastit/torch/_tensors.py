@@ -19,11 +19,15 @@ import numpy as np
 import torch
 
 from .. import _core
+from .._columns import (
+    MAX_COLUMNS,
+    SLOT_Z,
+    column_params,
+    pair_slots,
+    stream_ids,
+    warn_discrete,
+)
 from .._validation import n_threads
-from ..estimators import _column_params
-
-# The core takes at most this many columns per call.
-_MAX_CORE_COLUMNS = 4096
 
 
 def as_batch(a: Any, name: str) -> tuple[torch.Tensor, bool]:
@@ -114,47 +118,96 @@ def check_tile(tile_size: Any) -> int | None:
     return int(tile_size)
 
 
-def prepared(a: torch.Tensor, *, standardize: bool, seed: int) -> torch.Tensor:
-    """The values the k-NN kernels work on: the core's, in the caller's precision.
+def prepared(
+    a: torch.Tensor, *, standardize: bool, seed: int, slots: Any = 0
+) -> tuple[torch.Tensor, np.ndarray[Any, Any]]:
+    """The values the k-NN kernels work on: the core's, in the caller's precision, and the
+    core's tie report (2, B d) of the columns (see :func:`core_values`).
 
-    (B, n, d) float64 values exactly as the compiled core's estimators see them (see
-    :func:`core_values`), rounded to float32 for float32 input unless a column has ties:
-    their jitter (1e-10 of the spread) is below float32 resolution, so rounding would
-    bring the ties back. Such data stay in float64.
+    Float32 input is rounded to float32 unless a column has ties: their jitter (1e-10 of
+    the spread) is below float32 resolution, so rounding would bring the ties back. Such
+    data stay in float64.
     """
-    values, tied = core_values(a, standardize=standardize, seed=seed)
-    return values if tied or a.dtype == torch.float64 else values.to(a.dtype)
+    values, tied, ties = core_values(a, standardize=standardize, seed=seed, slots=slots)
+    out = values if tied or a.dtype == torch.float64 else values.to(a.dtype)
+    return out, ties
 
 
-def core_values(a: torch.Tensor, *, standardize: bool, seed: int) -> tuple[torch.Tensor, bool]:
-    """(B, n, d) float64 values exactly as the compiled core's estimators see them, and
-    whether any column has ties (and so a jitter).
+def prepared_pair(
+    x: torch.Tensor, y: torch.Tensor, *, standardize: bool, seed: int
+) -> tuple[torch.Tensor, torch.Tensor, np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """:func:`prepared` for the x and y of I(X; Y) or I(X; Y | Z): each member of the batch
+    gives its x and y the jitter streams ``fastit.mutual_info`` gives them."""
+    slots = [pair_slots(_host(x[b]), _host(y[b])) for b in range(x.shape[0])]
+    vx, ties_x = prepared(x, standardize=standardize, seed=seed, slots=[s[0] for s in slots])
+    vy, ties_y = prepared(y, standardize=standardize, seed=seed, slots=[s[1] for s in slots])
+    return vx, vy, ties_x, ties_y
+
+
+def prepared_z(z: torch.Tensor, *, standardize: bool, seed: int) -> tuple[torch.Tensor, Any]:
+    """:func:`prepared` for the conditioning variable of I(X; Y | Z)."""
+    return prepared(z, standardize=standardize, seed=seed, slots=SLOT_Z)
+
+
+def warn_ties(reports: list[tuple[str, int, np.ndarray[Any, Any]]], n: int, remedy: str) -> None:
+    """One :class:`fastit.DiscreteDataWarning` for the discrete-valued columns of the
+    variables' tie reports (name, d, report of shape (2, B d)); a column counts as
+    discrete-valued when it is in any member of the batch."""
+    names = []
+    merged = []
+    for name, d, ties in reports:
+        per_member = ties.reshape(2, -1, d)
+        member = np.argmax(per_member[0], axis=0)  # the most tied member, per column
+        merged.append(per_member[:, member, np.arange(d)])
+        names.append((name, d))
+    warn_discrete(np.concatenate(merged, axis=1), n, names, remedy)
+
+
+def _host(a: torch.Tensor) -> np.ndarray[Any, Any]:
+    """(n, d) float64 host copy of one member of a batch."""
+    return np.asarray(a.detach().to("cpu", torch.float64).numpy())
+
+
+def core_values(
+    a: torch.Tensor, *, standardize: bool, seed: int, slots: Any = 0
+) -> tuple[torch.Tensor, bool, np.ndarray[Any, Any]]:
+    """(B, n, d) float64 values exactly as the compiled core's estimators see them, whether
+    any column has ties (and so a jitter), and the core's tie report (2, B d).
 
     ``(a - shift) * scale + jitter``: shift, scale and the tie-breaking jitter come from the
-    core (fastit.estimators._column_params and _core.tie_jitter) on a host copy; the
+    core (fastit._columns.column_params and _core.tie_jitter) on a host copy; the
     arithmetic happens on the device in the core's order, so the values agree bit for bit.
+    ``slots`` is the variable's slot in its call (fastit._columns), one for the whole batch
+    or one per member.
     """
     b, n, d = a.shape
+    member_slots = np.broadcast_to(np.asarray(slots, dtype=np.int64), (b,))
     # All problems' columns side by side: (n, B d). Column statistics and ties are per
     # column, so one core call settles every problem of the batch.
     host = a.detach().to("cpu", torch.float64).permute(1, 0, 2).reshape(n, b * d).numpy()
     host = np.ascontiguousarray(host)
     threads = n_threads(None)
-    params = np.empty((3, b * d))
+    params = np.empty((4, b * d))
+    ties = np.empty((2, b * d), dtype=np.int64)
     shakes = []  # the jitter of each group of columns, kept only if a column has ties
     any_ties = False
-    for start in range(0, b * d, _MAX_CORE_COLUMNS):
-        part = np.ascontiguousarray(host[:, start : start + _MAX_CORE_COLUMNS])
-        p = _column_params(part, threads, standardize=standardize)
-        params[:, start : start + part.shape[1]] = p
-        added, flags = _core.tie_jitter(part, p, seed, threads)
+    for start in range(0, b * d, MAX_COLUMNS):
+        part = np.ascontiguousarray(host[:, start : start + MAX_COLUMNS])
+        stop = start + part.shape[1]
+        p = column_params(part, threads, "x", standardize=standardize)
+        # Each member's columns take the stream ids fastit.mutual_info gives that member.
+        columns = np.arange(start, stop)
+        p[3] = stream_ids(member_slots[columns // d], columns % d)
+        params[:, start:stop] = p
+        added, flags, found = _core.tie_jitter(part, p, seed, threads)
+        ties[:, start:stop] = found
         shakes.append(added)
         any_ties = any_ties or bool(flags.any())
     shift = torch.from_numpy(params[0].reshape(b, 1, d)).to(a.device)
     scale = torch.from_numpy(params[1].reshape(b, 1, d)).to(a.device)
     values = (a.to(torch.float64) - shift) * scale
     if not any_ties:
-        return values, False
+        return values, False, ties
     shake = shakes[0] if len(shakes) == 1 else np.concatenate(shakes, axis=1)
     jitter = torch.from_numpy(shake.reshape(n, b, d)).permute(1, 0, 2).to(a.device)
-    return values + jitter, True
+    return values + jitter, True, ties

@@ -31,11 +31,13 @@ samples the compiled core's kd-tree (``fastit.mutual_info(x.numpy(), ...)``) is 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 import torch
 
+from .._columns import CMI_REMEDY, ENTROPY_REMEDY, MI_REMEDY, ross_remedy
 from .._validation import (
     check_choice,
     check_correction,
@@ -46,7 +48,17 @@ from .._validation import (
 )
 from . import _histogram
 from ._neighbours import count_within, kth_distance
-from ._tensors import as_batch, check_finite, check_labels, check_tile, pair, prepared
+from ._tensors import (
+    as_batch,
+    check_finite,
+    check_labels,
+    check_tile,
+    pair,
+    prepared,
+    prepared_pair,
+    prepared_z,
+    warn_ties,
+)
 from .distributions import cross_entropy, entropy, js_divergence, kl_divergence
 
 __all__ = [
@@ -329,14 +341,15 @@ def mutual_info(
     k = check_k(k, xt.shape[1])
     if x_discrete or y_discrete:
         cont, labels = (yt, xt) if x_discrete else (xt, yt)
-        v = prepared(cont, standardize=standardize, seed=seed)
+        name = "y" if x_discrete else "x"
+        v, ties = prepared(cont, standardize=standardize, seed=seed)
+        warn_ties([(name, v.shape[2], ties)], v.shape[1], ross_remedy(name))
         values = _ross(v, _label_codes(labels), k, tile, "x" if x_discrete else "y")
         return _finish(values, local, batched, divisor)
 
-    vx, vy = _common(
-        prepared(xt, standardize=standardize, seed=seed),
-        prepared(yt, standardize=standardize, seed=seed),
-    )
+    vx, vy, ties_x, ties_y = prepared_pair(xt, yt, standardize=standardize, seed=seed)
+    warn_ties([("x", vx.shape[2], ties_x), ("y", vy.shape[2], ties_y)], vx.shape[1], MI_REMEDY)
+    vx, vy = _common(vx, vy)
     values = _ksg(vx, vy, k, 1 if method == "ksg1" else 2, tile)
     return _finish(values, local, batched, divisor)
 
@@ -413,7 +426,11 @@ def conditional_mutual_info(
     for t, name in ((xt, "x"), (yt, "y"), (zt, "z")):
         check_finite(t, name)
     k = check_k(k, xt.shape[1])
-    vx, vy, vz = _common(*(prepared(t, standardize=standardize, seed=seed) for t in (xt, yt, zt)))
+    vx, vy, ties_x, ties_y = prepared_pair(xt, yt, standardize=standardize, seed=seed)
+    vz, ties_z = prepared_z(zt, standardize=standardize, seed=seed)
+    reports = [("x", vx.shape[2], ties_x), ("y", vy.shape[2], ties_y), ("z", vz.shape[2], ties_z)]
+    warn_ties(reports, vx.shape[1], CMI_REMEDY)
+    vx, vy, vz = _common(vx, vy, vz)
     eps, _ = kth_distance(torch.cat([vx, vy, vz], dim=2), k, tile)
     nxz = count_within(torch.cat([vx, vz], dim=2), eps, True, tile)
     nyz = count_within(torch.cat([vy, vz], dim=2), eps, True, tile)
@@ -490,19 +507,23 @@ def differential_entropy(
     tile = check_tile(tile_size)
     xt, batched = as_batch(x, "x")
     check_finite(xt, "x")
+    # A constant column puts the mass on a lower-dimensional set: -inf with every method,
+    # not a number made up from the tie-breaking jitter or a bin width.
+    constant = (xt.amax(dim=1) == xt.amin(dim=1)).any(dim=1)
     if method == "histogram":
         if local:
             raise ValueError("local values are not available for method='histogram'")
         value = _histogram.histogram_entropy(xt, bins=bins, correction=correction) / divisor
+        value = value.masked_fill(constant, -torch.inf)
         return value if batched else value[0]
     b, n, d = xt.shape
     k = check_k(k, n)
-    v = prepared(xt, standardize=False, seed=seed)
+    v, ties = prepared(xt, standardize=False, seed=seed)
+    ties.reshape(2, b, d)[:, constant.cpu().numpy()] = -1  # -inf below, not a warning
+    warn_ties([("x", d, ties)], n, ENTROPY_REMEDY)
     eps, _ = kth_distance(v, k, tile)
-    values = _psi_of(n, v) - _psi_of(k, v) + d * torch.log(2 * eps.to(torch.float64))
-    # A constant column puts the mass on a lower-dimensional set: -inf, not a number made
-    # up from the tie-breaking jitter.
-    constant = (xt.amax(dim=1) == xt.amin(dim=1)).any(dim=1)
+    # ln(2 eps) as ln eps + ln 2, as the core: 2 eps overflows for eps near 1e308.
+    values = _psi_of(n, v) - _psi_of(k, v) + d * (torch.log(eps.to(torch.float64)) + math.log(2))
     values = values.masked_fill(constant[:, None], -torch.inf)
     return _finish(values, local, batched, divisor)
 

@@ -16,7 +16,7 @@ import torch
 
 from .._validation import check_count, check_flag, log_base, seed_of
 from ..stats import PermutationTestResult, _pvalue, permutations
-from ._tensors import as_batch, check_tile, pair, prepared
+from ._tensors import as_batch, check_tile, pair, prepared_pair
 from .functional import _common, _ksg, mutual_info
 
 __all__ = ["PermutationTestResult", "mutual_info_test"]
@@ -101,10 +101,8 @@ def mutual_info_test(
     null = []
     if continuous and method in ("ksg1", "ksg2"):
         # The statistic's call has checked the data and options.
-        vx, vy = _common(
-            prepared(xt, standardize=standardize, seed=seed)[0],
-            prepared(yt, standardize=standardize, seed=seed),
-        )
+        px, py, _, _ = prepared_pair(xt, yt, standardize=standardize, seed=seed)
+        vx, vy = _common(px[0], py)
         algorithm = 1 if method == "ksg1" else 2
         tile = check_tile(tile_size)
         for chunk in permutations(rng, n, m):
