@@ -34,6 +34,8 @@ SLOT_Z = 2
 # A column is discrete-valued when at least this fraction of its samples share a value.
 DISCRETE_FRACTION = 0.5
 _ORDER_CHUNK = 1 << 16
+# Beyond this deviation from the mean, differences between values may overflow.
+_OVERFLOWING_DEVIATION = 2.0**1022
 
 # What the discrete-data warning recommends, per estimator.
 MI_REMEDY = (
@@ -71,16 +73,21 @@ def column_params(
         with np.errstate(over="ignore", divide="ignore"):
             scale = 1.0 / np.where(std > 0, std, 1.0)
         if not np.isfinite(scale).all():
+            tiny = float(std[~np.isfinite(scale)][0])
             raise ValueError(
-                f"a column of {name} has a spread below 1e-308 and cannot be standardised; "
-                "rescale the data or pass standardize=False"
+                f"a column of {name} has a spread of {tiny:.3g} (subnormal numbers), too "
+                "small to standardise in float64; multiply the data by a constant first, "
+                "or pass standardize=False"
             )
         shift = mean
         largest = deviation * scale
     else:
+        # Unstandardised values are used as they are, except that a column whose
+        # differences could overflow (spread over nearly the whole float64 range) is
+        # divided by 4, exactly; the entropy adds ln 4 back.
         shift = np.zeros_like(mean)
-        scale = np.ones_like(mean)
-        largest = magnitude
+        scale = np.where(deviation >= _OVERFLOWING_DEVIATION, 0.25, 1.0)
+        largest = magnitude * scale
     # Jitter of 1e-10 of the spread (for a constant column, of its size, at least 1), and
     # never below a few units in the last place of the column's largest value.
     spread = np.where(std > 0, std * scale, np.maximum(np.abs(mean - shift) * scale, 1.0))

@@ -120,17 +120,18 @@ def check_tile(tile_size: Any) -> int | None:
 
 def prepared(
     a: torch.Tensor, *, standardize: bool, seed: int, slots: Any = 0
-) -> tuple[torch.Tensor, np.ndarray[Any, Any]]:
-    """The values the k-NN kernels work on: the core's, in the caller's precision, and the
-    core's tie report (2, B d) of the columns (see :func:`core_values`).
+) -> tuple[torch.Tensor, np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The values the k-NN kernels work on: the core's, in the caller's precision, the
+    core's tie report (2, B d) of the columns and the scale (B, d) each column was
+    multiplied by (see :func:`core_values`).
 
     Float32 input is rounded to float32 unless a column has ties: their jitter (1e-10 of
     the spread) is below float32 resolution, so rounding would bring the ties back. Such
     data stay in float64.
     """
-    values, tied, ties = core_values(a, standardize=standardize, seed=seed, slots=slots)
+    values, tied, ties, scale = core_values(a, standardize=standardize, seed=seed, slots=slots)
     out = values if tied or a.dtype == torch.float64 else values.to(a.dtype)
-    return out, ties
+    return out, ties, scale
 
 
 def prepared_pair(
@@ -139,14 +140,15 @@ def prepared_pair(
     """:func:`prepared` for the x and y of I(X; Y) or I(X; Y | Z): each member of the batch
     gives its x and y the jitter streams ``fastit.mutual_info`` gives them."""
     slots = [pair_slots(_host(x[b]), _host(y[b])) for b in range(x.shape[0])]
-    vx, ties_x = prepared(x, standardize=standardize, seed=seed, slots=[s[0] for s in slots])
-    vy, ties_y = prepared(y, standardize=standardize, seed=seed, slots=[s[1] for s in slots])
+    vx, ties_x, _ = prepared(x, standardize=standardize, seed=seed, slots=[s[0] for s in slots])
+    vy, ties_y, _ = prepared(y, standardize=standardize, seed=seed, slots=[s[1] for s in slots])
     return vx, vy, ties_x, ties_y
 
 
 def prepared_z(z: torch.Tensor, *, standardize: bool, seed: int) -> tuple[torch.Tensor, Any]:
     """:func:`prepared` for the conditioning variable of I(X; Y | Z)."""
-    return prepared(z, standardize=standardize, seed=seed, slots=SLOT_Z)
+    vz, ties_z, _ = prepared(z, standardize=standardize, seed=seed, slots=SLOT_Z)
+    return vz, ties_z
 
 
 def warn_ties(reports: list[tuple[str, int, np.ndarray[Any, Any]]], n: int, remedy: str) -> None:
@@ -170,9 +172,10 @@ def _host(a: torch.Tensor) -> np.ndarray[Any, Any]:
 
 def core_values(
     a: torch.Tensor, *, standardize: bool, seed: int, slots: Any = 0
-) -> tuple[torch.Tensor, bool, np.ndarray[Any, Any]]:
+) -> tuple[torch.Tensor, bool, np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """(B, n, d) float64 values exactly as the compiled core's estimators see them, whether
-    any column has ties (and so a jitter), and the core's tie report (2, B d).
+    any column has ties (and so a jitter), the core's tie report (2, B d) and the scale
+    (B, d) of each column.
 
     ``(a - shift) * scale + jitter``: shift, scale and the tie-breaking jitter come from the
     core (fastit._columns.column_params and _core.tie_jitter) on a host copy; the
@@ -206,8 +209,9 @@ def core_values(
     shift = torch.from_numpy(params[0].reshape(b, 1, d)).to(a.device)
     scale = torch.from_numpy(params[1].reshape(b, 1, d)).to(a.device)
     values = (a.to(torch.float64) - shift) * scale
+    column_scale = params[1].reshape(b, d)
     if not any_ties:
-        return values, False, ties
+        return values, False, ties, column_scale
     shake = shakes[0] if len(shakes) == 1 else np.concatenate(shakes, axis=1)
     jitter = torch.from_numpy(shake.reshape(n, b, d)).permute(1, 0, 2).to(a.device)
-    return values + jitter, True, ties
+    return values + jitter, True, ties, column_scale

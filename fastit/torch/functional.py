@@ -35,6 +35,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import torch
 
 from .._columns import CMI_REMEDY, ENTROPY_REMEDY, MI_REMEDY, ross_remedy
@@ -342,7 +343,7 @@ def mutual_info(
     if x_discrete or y_discrete:
         cont, labels = (yt, xt) if x_discrete else (xt, yt)
         name = "y" if x_discrete else "x"
-        v, ties = prepared(cont, standardize=standardize, seed=seed)
+        v, ties, _ = prepared(cont, standardize=standardize, seed=seed)
         warn_ties([(name, v.shape[2], ties)], v.shape[1], ross_remedy(name))
         values = _ross(v, _label_codes(labels), k, tile, "x" if x_discrete else "y")
         return _finish(values, local, batched, divisor)
@@ -518,12 +519,16 @@ def differential_entropy(
         return value if batched else value[0]
     b, n, d = xt.shape
     k = check_k(k, n)
-    v, ties = prepared(xt, standardize=False, seed=seed)
+    v, ties, scale = prepared(xt, standardize=False, seed=seed)
     ties.reshape(2, b, d)[:, constant.cpu().numpy()] = -1  # -inf below, not a warning
     warn_ties([("x", d, ties)], n, ENTROPY_REMEDY)
     eps, _ = kth_distance(v, k, tile)
     # ln(2 eps) as ln eps + ln 2, as the core: 2 eps overflows for eps near 1e308.
     values = _psi_of(n, v) - _psi_of(k, v) + d * (torch.log(eps.to(torch.float64)) + math.log(2))
+    # Columns spanning nearly the float64 range were scaled down (exactly) by the core's
+    # rule; h(a X) = h(X) + ln |a| per column.
+    unscale = torch.from_numpy(-np.log(scale).sum(axis=1)).to(values.device)
+    values = values + unscale[:, None]
     values = values.masked_fill(constant[:, None], -torch.inf)
     return _finish(values, local, batched, divisor)
 
