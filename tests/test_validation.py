@@ -178,11 +178,36 @@ ALL_CALLS = {
         (2.0, TypeError, "n_jobs must be None or an int"),
         (True, TypeError, "n_jobs must be None or an int, got bool"),
         ("2", TypeError, "n_jobs must be None or an int, got str"),
+        (2**31, ValueError, "more threads than fastit starts"),
+        (np.int64(2**40), ValueError, "more threads than fastit starts"),
     ],
 )
 def test_bad_n_jobs(fn: str, n_jobs, error: type, what: str) -> None:
     with pytest.raises(error, match=what):
         ALL_CALLS[fn](n_jobs=n_jobs)
+
+
+def test_integers_that_float64_would_merge_are_refused() -> None:
+    # 2**63 + i for i < 100 all round to 2**63: distinct values would become ties.
+    big = np.arange(N, dtype=np.uint64) + np.uint64(2**63)
+    for call in (
+        lambda: fastit.mutual_info(big, Y),
+        lambda: fastit.conditional_mutual_info(X, Z, -(big // np.uint64(2)).astype(np.int64)),
+        lambda: fastit.differential_entropy(big),
+    ):
+        with pytest.raises(ValueError, match="beyond 2\\*\\*53"):
+            call()
+    # Large integers that float64 holds exactly are accepted.
+    exact = np.arange(N, dtype=np.int64) * 2**20 - 2**62
+    assert np.isfinite(fastit.mutual_info(exact, Y))
+
+
+def test_too_many_columns_name_the_argument() -> None:
+    wide = np.random.default_rng(0).standard_normal((N, 4097))
+    with pytest.raises(ValueError, match="^y has 4097 columns"):
+        fastit.mutual_info(X, wide)
+    with pytest.raises(ValueError, match="^z has 4097 columns"):
+        fastit.conditional_mutual_info(X, Z, wide)
 
 
 def test_bad_n_jobs_for_neighbors() -> None:
