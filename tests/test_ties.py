@@ -443,3 +443,22 @@ def test_differential_entropy_of_a_constant_column_is_minus_infinity_for_every_m
         assert fastit.differential_entropy(x, method=method) == -np.inf
         assert fastit.differential_entropy(np.full(100, -3.0), method=method) == -np.inf
     assert (fastit.differential_entropy(x, local=True) == -np.inf).all()
+
+
+@pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
+def test_tensors_and_pairwise_matrices_break_ties_independently_too() -> None:
+    # The torch path (5.23 nats on two independent binary columns) and the k-NN pairwise
+    # matrix (6.68 for two constant columns) inherited the shared jitter.
+    torch = pytest.importorskip("torch")
+    import fastit.torch
+
+    rng = np.random.default_rng(28)
+    a, b = _independent_multisets(rng, 2000, "binary")
+    expected = fastit.mutual_info(a, b)
+    assert abs(expected) < 0.08
+    got = fastit.torch.mutual_info(torch.from_numpy(a), torch.from_numpy(b))
+    assert float(got) == pytest.approx(expected, abs=1e-12)
+    both = np.column_stack([a, b, np.ones(2000), np.ones(2000)])
+    matrix = fastit.pairwise_mutual_info(both, method="ksg1")
+    off_diagonal = matrix[~np.eye(4, dtype=bool)]
+    assert np.abs(off_diagonal).max() < 0.08
