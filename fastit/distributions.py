@@ -50,6 +50,10 @@ __all__ = [
 # --------------------------------------------------------------------------- helpers
 
 
+_SMALLEST = float(np.nextafter(0.0, 1.0))
+_TINY = float(np.finfo(np.float64).tiny)  # the smallest normal double
+
+
 def _axis_or_none(axis: Any, ndim: int) -> int | None:
     return None if axis is None else check_axis(axis, ndim, "axis")
 
@@ -63,8 +67,11 @@ def _one(p: Any, name: str, axis: Any) -> tuple[FloatArray, int | None]:
 
 def _pair(
     p: Any, q: Any, names: tuple[str, str], axis: Any
-) -> tuple[FloatArray, FloatArray, int | None]:
-    """Two distributions broadcast against each other, then each normalised along ``axis``.
+) -> tuple[FloatArray, FloatArray, FloatArray | None, int | None]:
+    """Two distributions broadcast against each other, then each normalised along ``axis``;
+    and, where a positive entry of q underflows on normalisation (to 0 or to a subnormal
+    number, which keeps few digits: 1e-308 beside 1e308), the logarithms of normalised q
+    computed from q itself (else None).
 
     Broadcasting comes first, as in :func:`scipy.stats.entropy`: a ``q`` of length 1 along
     ``axis`` is repeated (and so becomes uniform) before normalisation.
@@ -79,15 +86,44 @@ def _pair(
             "not broadcast; pass distributions over the same outcomes (same shape)"
         ) from err
     ax = _axis_or_none(axis, a_b.ndim)
-    return normalise(a_b, names[0], ax), normalise(b_b, names[1], ax), ax
+    pp, qq = normalise(a_b, names[0], ax), normalise(b_b, names[1], ax)
+    # A positive p that underflows keeps the smallest positive double: its terms stay
+    # about 0, or inf where q is 0 there.
+    pp = np.where((a_b > 0) & (pp == 0), _SMALLEST, pp)
+    log_q = _log_normalised(b_b, ax) if ((b_b > 0) & (qq < _TINY)).any() else None
+    return pp, qq, log_q, ax
 
 
-def _neg_xlogx(p: FloatArray) -> FloatArray:
-    """``-p log p`` elementwise, with ``0 log 0 = 0``."""
+def _log_normalised(b: FloatArray, axis: int | None) -> FloatArray:
+    """``log(b / sum(b))`` along ``axis``, from logarithms, so nothing underflows."""
+    scale = np.max(b, axis=axis, keepdims=True)
+    total = np.sum(b / scale, axis=axis, keepdims=True)
+    with np.errstate(divide="ignore"):
+        out: FloatArray = np.log(b) - np.log(scale) - np.log(total)
+    return out
+
+
+def _log_dist(p: FloatArray, axis: int | None) -> FloatArray:
+    """``log p`` for distributions along ``axis`` (-inf where p = 0).
+
+    An entry above 1/2 (at most one per distribution) takes ``log1p(-rest)`` with
+    ``rest`` the sum of the other entries: the logarithm of the rounded ``p`` would lose
+    the relative precision of a nearly degenerate distribution.
+    """
+    with np.errstate(divide="ignore"):
+        out: FloatArray = np.log(p)
+    big = p > 0.5
+    if big.any():
+        rest = np.broadcast_to(np.sum(np.where(big, 0.0, p), axis=axis, keepdims=True), p.shape)
+        out[big] = np.log1p(-rest[big])
+    return out
+
+
+def _neg_xlogx(p: FloatArray, axis: int | None) -> FloatArray:
+    """``-p log p`` elementwise, with ``0 log 0 = 0``, for distributions along ``axis``."""
     out = np.zeros(p.shape)
     pos = p > 0
-    pp = p[pos]
-    out[pos] = -pp * np.log(pp)
+    out[pos] = -p[pos] * _log_dist(p, axis)[pos]
     return out
 
 
@@ -106,25 +142,34 @@ def _log_ratio(a: FloatArray, b: FloatArray) -> FloatArray:
     return out
 
 
-def _rel_entr(p: FloatArray, q: FloatArray) -> FloatArray:
+def _rel_entr(p: FloatArray, q: FloatArray, log_q: FloatArray | None = None) -> FloatArray:
     """``p log(p / q)`` elementwise: 0 where p = 0, inf where q = 0 < p.
 
     Same formula as :func:`scipy.special.rel_entr`, except where ``p / q`` overflows with
-    ``q > 0`` (see :func:`_log_ratio`).
+    ``q > 0`` (see :func:`_log_ratio`), and where q underflowed on normalisation and
+    ``log_q`` (from :func:`_pair`) holds its logarithm.
     """
     out = np.zeros(p.shape)
     pos = p > 0
     pp = p[pos]
     out[pos] = pp * _log_ratio(pp, q[pos])
+    if log_q is not None:
+        lost = pos & (q < _TINY) & np.isfinite(log_q)
+        out[lost] = p[lost] * (np.log(p[lost]) - log_q[lost])
     return out
 
 
-def _neg_xlogy(p: FloatArray, q: FloatArray) -> FloatArray:
-    """``-p log q`` elementwise: 0 where p = 0, inf where q = 0 < p."""
+def _neg_xlogy(
+    p: FloatArray, q: FloatArray, log_q: FloatArray | None, axis: int | None
+) -> FloatArray:
+    """``-p log q`` elementwise for distributions along ``axis``: 0 where p = 0, inf where
+    q = 0 < p (``log_q``: as in :func:`_rel_entr`)."""
     out = np.zeros(p.shape)
     pos = p > 0
-    with np.errstate(divide="ignore"):
-        out[pos] = -p[pos] * np.log(q[pos])
+    out[pos] = -p[pos] * _log_dist(q, axis)[pos]
+    if log_q is not None:
+        lost = pos & (q < _TINY) & np.isfinite(log_q)
+        out[lost] = -p[lost] * log_q[lost]
     return out
 
 
@@ -201,9 +246,9 @@ def entropy(pk: Any, qk: Any = None, *, base: float | None = None, axis: int | N
     b = log_base(base)
     if qk is None:
         p, ax = _one(pk, "pk", axis)
-        return _finish(_neg_xlogx(p), ax, b)
-    p, q, ax = _pair(pk, qk, ("pk", "qk"), axis)
-    return _finish(_rel_entr(p, q), ax, b)
+        return _finish(_neg_xlogx(p, ax), ax, b)
+    p, q, log_q, ax = _pair(pk, qk, ("pk", "qk"), axis)
+    return _finish(_rel_entr(p, q, log_q), ax, b)
 
 
 def kl_divergence(p: Any, q: Any, *, base: float | None = None, axis: int | None = 0) -> Any:
@@ -250,8 +295,8 @@ def kl_divergence(p: Any, q: Any, *, base: float | None = None, axis: int | None
     1.0
     """
     b = log_base(base)
-    pp, qq, ax = _pair(p, q, ("p", "q"), axis)
-    return _finish(_rel_entr(pp, qq), ax, b)
+    pp, qq, log_q, ax = _pair(p, q, ("p", "q"), axis)
+    return _finish(_rel_entr(pp, qq, log_q), ax, b)
 
 
 def cross_entropy(p: Any, q: Any, *, base: float | None = None, axis: int | None = 0) -> Any:
@@ -299,8 +344,8 @@ def cross_entropy(p: Any, q: Any, *, base: float | None = None, axis: int | None
     inf
     """
     b = log_base(base)
-    pp, qq, ax = _pair(p, q, ("p", "q"), axis)
-    return _finish(_neg_xlogy(pp, qq), ax, b)
+    pp, qq, log_q, ax = _pair(p, q, ("p", "q"), axis)
+    return _finish(_neg_xlogy(pp, qq, log_q, ax), ax, b)
 
 
 def js_divergence(p: Any, q: Any, *, base: float | None = None, axis: int | None = 0) -> Any:
@@ -349,7 +394,7 @@ def js_divergence(p: Any, q: Any, *, base: float | None = None, axis: int | None
     0.146793
     """
     b = log_base(base)
-    pp, qq, ax = _pair(p, q, ("p", "q"), axis)
+    pp, qq, _, ax = _pair(p, q, ("p", "q"), axis)
     # p log(p / m) with m = (p + q) / 2, written as (2p) log(2p / (p + q)) / 2: the sum
     # cannot underflow to 0 where p or q is positive (halving a subnormal q can).
     both = pp + qq
@@ -393,7 +438,7 @@ def joint_entropy(pxy: Any, *, base: float | None = None) -> float:
     """
     b = log_base(base)
     p, ax = _one(pxy, "pxy", None)
-    out: float = _finish(_neg_xlogx(p), ax, b)
+    out: float = _finish(_neg_xlogx(p, ax), ax, b)
     return out
 
 
