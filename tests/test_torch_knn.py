@@ -248,7 +248,7 @@ def test_permutation_test_rejects_dependence_only() -> None:
         (
             lambda: ft.mutual_info(torch.zeros(10), torch.zeros(10, device="meta")),
             ValueError,
-            "one device",
+            "meta device",
         ),
         (
             lambda: ft.mutual_info(torch.tensor([1.0, math.nan, 2.0]), torch.zeros(3)),
@@ -312,6 +312,12 @@ def test_permutation_test_rejects_dependence_only() -> None:
 def test_bad_input_raises_a_clear_error(call, error: type, fragment: str) -> None:
     with pytest.raises(error, match=fragment):
         call()
+
+
+@pytest.mark.cuda
+def test_inputs_on_two_devices_raise() -> None:
+    with pytest.raises(ValueError, match="one device"):
+        ft.mutual_info(torch.zeros(10), torch.zeros(10, device="cuda"))
 
 
 @settings(max_examples=25, deadline=None)
