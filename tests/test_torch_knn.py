@@ -214,9 +214,9 @@ def test_gaussian_closed_form_large_n() -> None:
     assert float(bits) == pytest.approx(float(got) / math.log(2), rel=1e-12)
 
 
-@pytest.mark.parametrize("method", ["ksg1", "ksg2", "binned"])
+@pytest.mark.parametrize("method", ["ksg1", "ksg2", "mixed", "binned"])
 def test_permutation_null_equals_the_numpy_test(device: str, method: str) -> None:
-    x, y = _data(120, 1, 2, seed=11, ties=method == "ksg1")
+    x, y = _data(120, 1, 2, seed=11, ties=method in ("ksg1", "mixed"))
     options = {"method": method, "n_permutations": 70, "random_state": 3, "bins": 6}
     want = fastit.stats.mutual_info_test(x, y, **options)
     got = ft.mutual_info_test(_t(x, device), _t(y, device), **options)

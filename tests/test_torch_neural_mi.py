@@ -474,6 +474,7 @@ def test_training_checks_on_histories():
     flat = _rising(500, 0.0, 0.01)
     assert problems(flat, -0.039, 0.01) == []
     assert "below 0 by 4.1 standard errors" in " ".join(problems(flat, -0.041, 0.01))
+    assert "below 0 by inf standard errors" in " ".join(problems(flat, -1e-9, 0.0))
     # held out under half the training level, beyond noise and 0.1 nats: overfitted
     assert "overfits" in " ".join(problems(good, 0.9, 0.02))
     assert problems(good, 1.1, 0.02) == []

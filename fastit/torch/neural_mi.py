@@ -893,9 +893,10 @@ def _training_problems(
             if level > 0
             else f"its last training batches gave {level:.3g} nats: it did not learn"
         )
+        errors = -value / standard_error if standard_error > 0 else math.inf
         problems.append(
-            f"the held-out estimate {value:.3g} nats is below 0 by "
-            f"{-value / standard_error:.1f} standard errors ({standard_error:.2g} nats): the "
+            f"the held-out estimate {value:.3g} nats is below 0 by {errors:.1f} standard "
+            f"errors ({standard_error:.2g} nats): the "
             f"critic scores new pairs worse than a constant critic would, so it failed ({why})."
             " It is returned as computed, not clipped; the information may be about 0: "
             "compare with a k-NN estimate (fastit.mutual_info)"
