@@ -75,9 +75,9 @@ def column_params(
         if not np.isfinite(scale).all():
             tiny = float(std[~np.isfinite(scale)][0])
             raise ValueError(
-                f"a column of {name} has a spread of {tiny:.3g} (subnormal numbers), too "
-                "small to standardise in float64; multiply the data by a constant first, "
-                "or pass standardize=False"
+                f"a column of {name} has a spread of {tiny:.3g} (subnormal numbers), which "
+                "cannot be standardised in float64 (its inverse overflows); multiply the "
+                "data by a constant first, or pass standardize=False"
             )
         shift = mean
         largest = deviation * scale

@@ -217,9 +217,9 @@ def test_gaussian_closed_form_large_n() -> None:
     assert float(bits) == pytest.approx(float(got) / math.log(2), rel=1e-12)
 
 
-@pytest.mark.parametrize("method", ["ksg1", "ksg2", "binned"])
+@pytest.mark.parametrize("method", ["ksg1", "ksg2", "mixed", "binned"])
 def test_permutation_null_equals_the_numpy_test(device: str, method: str) -> None:
-    x, y = _data(120, 1, 2, seed=11, ties=method == "ksg1")
+    x, y = _data(120, 1, 2, seed=11, ties=method in ("ksg1", "mixed"))
     options = {"method": method, "n_permutations": 70, "random_state": 3, "bins": 6}
     want = fastit.stats.mutual_info_test(x, y, **options)
     got = ft.mutual_info_test(_t(x, device), _t(y, device), **options)
@@ -251,7 +251,7 @@ def test_permutation_test_rejects_dependence_only() -> None:
         (
             lambda: ft.mutual_info(torch.zeros(10), torch.zeros(10, device="meta")),
             ValueError,
-            "one device",
+            "meta device",
         ),
         (
             lambda: ft.mutual_info(torch.tensor([1.0, math.nan, 2.0]), torch.zeros(3)),
@@ -315,6 +315,12 @@ def test_permutation_test_rejects_dependence_only() -> None:
 def test_bad_input_raises_a_clear_error(call, error: type, fragment: str) -> None:
     with pytest.raises(error, match=fragment):
         call()
+
+
+@pytest.mark.cuda
+def test_inputs_on_two_devices_raise() -> None:
+    with pytest.raises(ValueError, match="one device"):
+        ft.mutual_info(torch.zeros(10), torch.zeros(10, device="cuda"))
 
 
 @settings(max_examples=25, deadline=None)

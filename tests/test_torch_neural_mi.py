@@ -10,6 +10,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from fastit import EstimationWarning  # noqa: E402
 from fastit.torch import neural_mi as nm  # noqa: E402
 from fastit.torch.neural_mi import (  # noqa: E402
     MINE,
@@ -321,7 +322,7 @@ def test_infonce_is_capped_at_log_batch(device):
     """With the truth (6 nats) far above log K, InfoNCE saturates at log K and warns."""
     k = 16
     x, y = gaussian(5, 6.0, 10_000, seed=11, device=device)
-    with pytest.warns(UserWarning, match=r"of its cap log\(batch_size\)"):
+    with pytest.warns(EstimationWarning, match=r"of its cap log\(batch_size\)"):
         est = fit(x, y, bound="infonce", steps=300, batch_size=k, lr=3e-3, random_state=0)
     assert est.value <= math.log(k) + 1e-6
     assert est.value >= 0.9 * math.log(k)  # it reaches the cap, far below the truth
@@ -356,6 +357,8 @@ def test_reproducible_units_and_numpy_input():
     bits = fit(x, y, steps=40, batch_size=64, random_state=7, base=2)
     assert bits.unit == "bits"
     assert bits.value == pytest.approx(a.value / math.log(2), rel=1e-12)
+    assert a.standard_error > 0
+    assert bits.standard_error == pytest.approx(a.standard_error / math.log(2), rel=1e-12)
     np.testing.assert_allclose(bits.history, a.history / math.log(2), rtol=1e-12)
     # None is the fixed seed 0; a Generator gives a seed
     assert (
@@ -387,15 +390,135 @@ def test_critic_of_choice_and_holdout(device):
     # holdout=0 trains and evaluates on every sample
     est0 = fit(x, y, bound="nwj", steps=300, batch_size=2000, lr=3e-3, holdout=0.0)
     assert est0.value == pytest.approx(1.0, abs=0.15)
-    # float64 critics train on float64 data
+    # float64 critics train on float64 data; 5 steps leave the critic untrained, which the
+    # held-out value (a random critic's, below 0) shows and the warning says
     crit64 = ConcatCritic(1, 1, hidden=16).double()
-    assert fit(x, y, critic=crit64, steps=5, batch_size=32).critic is crit64
+    with pytest.warns(EstimationWarning, match="did not learn"):
+        assert fit(x, y, critic=crit64, steps=5, batch_size=32).critic is crit64
 
 
 def test_progress_bar_runs():
     x, y = gaussian(1, 0.5, 100, seed=0)
     est = estimate_mutual_info(x, y, steps=3, batch_size=16, progress=True)
     assert est.history.shape == (3,)
+
+
+# --------------------------------------------------------------------------- failed runs
+
+
+def docstring_data(device="cpu"):
+    """The docstring example, I = 0.51 nats: where lr = 0.1 and 1 went wrong silently."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(2000)
+    y = 0.8 * x + 0.6 * rng.standard_normal(2000)
+    return torch.tensor(x, device=device), torch.tensor(y, device=device)
+
+
+@pytest.mark.parametrize(("bound", "lr"), [("nwj", 0.1), ("infonce", 1.0)])
+def test_diverged_runs_warn_and_return_the_negative_value(device, bound, lr):
+    # Both used to return about -28 and -161 nats without a word.
+    x, y = docstring_data(device)
+    with pytest.warns(EstimationWarning) as caught:
+        est = fit(x, y, bound=bound, lr=lr, steps=300)
+    messages = " | ".join(str(w.message) for w in caught)
+    assert "training was unstable" in messages
+    assert "below 0 by" in messages
+    assert "not clipped" in messages
+    assert est.value < -10 * est.standard_error  # returned as computed
+
+
+def test_a_collapsed_run_that_looks_like_independence_warns(device):
+    # MINE at lr = 1 ends near 0.02 nats (truth 0.51): harmless-looking, but its training
+    # bound fell to thousands of nats below the untrained critic's on the way.
+    x, y = docstring_data(device)
+    with pytest.warns(EstimationWarning, match="training was unstable") as caught:
+        est = fit(x, y, bound="mine", lr=1.0, steps=300)
+    assert 0 <= est.value < 0.2
+    assert len(caught) == 1
+
+
+def test_an_overfitted_critic_warns():
+    # 100 training samples of 5 + 5 dims and 1000 steps: the critic learns its training
+    # pairs (about 1.7 nats there) and keeps little on new ones (truth 1 nat).
+    x, y = gaussian(5, 1.0, 200, seed=1)
+    with pytest.warns(EstimationWarning, match="overfits the training samples"):
+        est = fit(x, y, bound="nwj", steps=1000)
+    assert est.value < 0.5 * est.history[-100:].mean()
+
+
+def _rising(steps, level, noise, seed=0):
+    """A well-behaved history: from 0 up to level, with batch noise."""
+    rng = np.random.default_rng(seed)
+    return level * (1 - np.exp(-np.arange(steps) / (steps / 10))) + noise * rng.standard_normal(
+        steps
+    )
+
+
+def test_training_checks_on_histories():
+    problems = nm._training_problems
+    good = _rising(500, 2.0, 0.15)
+    assert problems(good, 1.95, 0.05) == []
+    # a dip far below the untrained critic's value: unstable, however it ends
+    dipped = good.copy()
+    dipped[20] = good[0] - 1.0 - 5 * good[-50:].std() - 0.01
+    assert [p.split(":")[0] for p in problems(dipped, 1.95, 0.05)] == ["training was unstable"]
+    dipped[20] += 0.02  # just above the threshold
+    assert problems(dipped, 1.95, 0.05) == []
+    # rise to 2 nats, then fall to 0.5 and stay: collapsed
+    collapsed = good.copy()
+    collapsed[300:] = 0.5 + 0.15 * np.random.default_rng(1).standard_normal(200)
+    assert [p.split(":")[0] for p in problems(collapsed, 0.5, 0.05)] == [
+        "the training bound collapsed"
+    ]
+    # held out: 4 standard errors below 0 is a failed critic, 3.9 is noise
+    flat = _rising(500, 0.0, 0.01)
+    assert problems(flat, -0.039, 0.01) == []
+    assert "below 0 by 4.1 standard errors" in " ".join(problems(flat, -0.041, 0.01))
+    assert "below 0 by inf standard errors" in " ".join(problems(flat, -1e-9, 0.0))
+    # held out under half the training level, beyond noise and 0.1 nats: overfitted
+    assert "overfits" in " ".join(problems(good, 0.9, 0.02))
+    assert problems(good, 1.1, 0.02) == []
+    small = _rising(500, 0.08, 0.005)
+    assert problems(small, 0.0, 0.005) == []  # a gap under 0.1 nats says nothing
+
+
+class GaussianCritic(torch.nn.Module):
+    """A fixed critic: 0.8 times the log density ratio of unit Gaussians with correlation rho
+    (plus 1 for NWJ's optimum), so the evaluation's noise can be measured without training."""
+
+    def __init__(self, rho, shift):
+        super().__init__()
+        self.rho, self.shift = rho, shift
+
+    def forward(self, x, y):
+        r = self.rho
+        pmi = -0.5 * math.log(1 - r * r) - (r * r * (x * x + y * y) - 2 * r * x * y) / (
+            2 * (1 - r * r)
+        )
+        return 0.8 * pmi.sum(1) + self.shift
+
+    def pairwise(self, x, y):
+        return self(x.repeat_interleave(y.shape[0], 0), y.repeat(x.shape[0], 1)).reshape(
+            x.shape[0], y.shape[0]
+        )
+
+
+@pytest.mark.parametrize(
+    ("bound", "m", "k"), [("dv", 400, 2), ("nwj", 1500, 2), ("infonce", 1000, 64)]
+)
+def test_standard_error_matches_the_spread_over_samples(bound, m, k):
+    rho = math.sqrt(1 - math.exp(-2.0))  # 1 nat
+    critic = GaussianCritic(rho, 1.0 if bound == "nwj" else 0.0)
+    values, errors = [], []
+    for seed in range(40):
+        g = torch.Generator().manual_seed(seed)
+        x = torch.randn(m, 1, generator=g, dtype=F64)
+        y = rho * x + math.sqrt(1 - rho * rho) * torch.randn(m, 1, generator=g, dtype=F64)
+        value, error = nm._evaluate(bound, critic, x, y, k, g)
+        values.append(value)
+        errors.append(error)
+    # measured: the mean standard error is 0.85 to 1.06 times the spread, over 21 settings
+    assert np.mean(errors) / np.std(values, ddof=1) == pytest.approx(1.0, abs=0.3)
 
 
 def test_diverging_training_raises():

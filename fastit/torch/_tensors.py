@@ -39,9 +39,10 @@ def as_batch(a: Any, name: str) -> tuple[torch.Tensor, bool]:
     batched = False
     if not isinstance(a, torch.Tensor):
         raise TypeError(
-            f"{name} must be a torch.Tensor, got {type(a).__name__}; "
-            "for NumPy arrays use fastit.mutual_info and friends"
+            f"{name} must be a torch.Tensor, got {type(a).__name__}; convert it with "
+            f"torch.as_tensor({name}), or for NumPy arrays use fastit.mutual_info and friends"
         )
+    check_dense(a, name)
     if a.is_complex():
         raise TypeError(f"{name} has dtype {a.dtype}; pass real numbers")
     if a.ndim == 1:
@@ -58,6 +59,17 @@ def as_batch(a: Any, name: str) -> tuple[torch.Tensor, bool]:
     if a.shape[1] == 0 or a.shape[2] == 0 or a.shape[0] == 0:
         raise ValueError(f"{name} is empty (shape {tuple(a.shape)}); pass at least 2 samples")
     return as_float(a), batched
+
+
+def check_dense(a: torch.Tensor, name: str) -> None:
+    """Refuses sparse tensors and meta tensors: the kernels need stored, strided values."""
+    if a.layout != torch.strided:
+        raise TypeError(
+            f"{name} is a sparse tensor (layout {a.layout}); fastit.torch needs dense "
+            f"tensors: pass {name}.to_dense()"
+        )
+    if a.device.type == "meta":
+        raise ValueError(f"{name} is on the meta device, which holds no values; pass real data")
 
 
 def as_float(a: torch.Tensor) -> torch.Tensor:
@@ -118,6 +130,26 @@ def check_tile(tile_size: Any) -> int | None:
     return int(tile_size)
 
 
+def unjittered(a: torch.Tensor, *, standardize: bool) -> torch.Tensor:
+    """(B, n, d) float64 values ``(a - shift) * scale`` with the core's shift and scale and
+    no jitter: what the core's ``"mixed"`` estimator sees, whose atoms are exact ties.
+
+    Always float64, whatever the input: rounding the scaled values to float32 could merge
+    distinct values into atoms that are not in the data.
+    """
+    b, n, d = a.shape
+    host = _side_by_side(a)
+    threads = n_threads(None)
+    params = np.empty((2, b * d))
+    for start in range(0, b * d, MAX_COLUMNS):
+        part = np.ascontiguousarray(host[:, start : start + MAX_COLUMNS])
+        p = column_params(part, threads, "x", standardize=standardize, jitter=False)
+        params[:, start : start + part.shape[1]] = p[:2]
+    shift = torch.from_numpy(params[0].reshape(b, 1, d)).to(a.device)
+    scale = torch.from_numpy(params[1].reshape(b, 1, d)).to(a.device)
+    return (a.to(torch.float64) - shift) * scale
+
+
 def prepared(
     a: torch.Tensor, *, standardize: bool, seed: int, slots: Any = 0
 ) -> tuple[torch.Tensor, np.ndarray[Any, Any], np.ndarray[Any, Any]]:
@@ -165,6 +197,14 @@ def warn_ties(reports: list[tuple[str, int, np.ndarray[Any, Any]]], n: int, reme
     warn_discrete(np.concatenate(merged, axis=1), n, names, remedy)
 
 
+def _side_by_side(a: torch.Tensor) -> np.ndarray[Any, Any]:
+    """A (B, n, d) batch as one host array (n, B d): column statistics and ties are per
+    column, so one core call settles every problem of the batch."""
+    b, n, d = a.shape
+    host = a.detach().to("cpu", torch.float64).permute(1, 0, 2).reshape(n, b * d).numpy()
+    return np.ascontiguousarray(host)
+
+
 def _host(a: torch.Tensor) -> np.ndarray[Any, Any]:
     """(n, d) float64 host copy of one member of a batch."""
     return np.asarray(a.detach().to("cpu", torch.float64).numpy())
@@ -185,10 +225,7 @@ def core_values(
     """
     b, n, d = a.shape
     member_slots = np.broadcast_to(np.asarray(slots, dtype=np.int64), (b,))
-    # All problems' columns side by side: (n, B d). Column statistics and ties are per
-    # column, so one core call settles every problem of the batch.
-    host = a.detach().to("cpu", torch.float64).permute(1, 0, 2).reshape(n, b * d).numpy()
-    host = np.ascontiguousarray(host)
+    host = _side_by_side(a)
     threads = n_threads(None)
     params = np.empty((4, b * d))
     ties = np.empty((2, b * d), dtype=np.int64)

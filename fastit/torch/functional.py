@@ -21,9 +21,11 @@ the same bins and corrections as the NumPy functions. :func:`entropy`,
 Shapes: a variable is a tensor of shape (n,) or (n, d). A batch of shape (B, n, d), or a
 list of tensors (any widths), estimates B problems in one call and returns B values; an
 unbatched tensor on the other side is shared by the whole batch (every layer of a network
-against the same labels, say). Results are float64 tensors on the input device, in nats
-unless ``base`` says otherwise. The k-NN estimators are not differentiable (counts); their
-inputs are detached.
+against the same labels, say). Because a list means a batch, a plain Python list of
+numbers is refused with a TypeError rather than guessed at: pass ``torch.tensor(values)``.
+Sparse tensors are refused too (pass ``.to_dense()``). Results are float64 tensors on the
+input device, in nats unless ``base`` says otherwise. The k-NN estimators are not
+differentiable (counts); their inputs are detached.
 
 Brute force costs O(n^2 d) per problem. On CPU tensors of more than a few thousand
 samples the compiled core's kd-tree (``fastit.mutual_info(x.numpy(), ...)``) is faster.
@@ -51,6 +53,7 @@ from . import _histogram
 from ._neighbours import count_within, kth_distance
 from ._tensors import (
     as_batch,
+    check_dense,
     check_finite,
     check_labels,
     check_tile,
@@ -58,6 +61,7 @@ from ._tensors import (
     prepared,
     prepared_pair,
     prepared_z,
+    unjittered,
     warn_ties,
 )
 from .distributions import cross_entropy, entropy, js_divergence, kl_divergence
@@ -76,7 +80,7 @@ __all__ = [
     "mutual_info",
 ]
 
-_MI_METHODS = ("ksg1", "ksg2", "binned")
+_MI_METHODS = ("ksg1", "ksg2", "mixed", "binned")
 _ENTROPY_METHODS = ("kl", "histogram")
 
 
@@ -119,6 +123,15 @@ def _listwise(
     (m,) = lengths
     if m == 0:
         raise ValueError("an empty list of tensors was passed; pass at least one")
+    for name, v in arguments.items():
+        for i, member in enumerate(v if isinstance(v, (list, tuple)) else ()):
+            if not isinstance(member, torch.Tensor):
+                raise TypeError(
+                    f"{name}[{i}] is a {type(member).__name__}, not a torch.Tensor: a list "
+                    "passed to fastit.torch is a batch, one tensor per problem. For one "
+                    f"variable held in a Python list pass torch.tensor({name})"
+                )
+            check_dense(member, f"{name}[{i}]")
     groups: dict[tuple[Any, ...], list[int]] = {}
     for i in range(m):
         key = tuple(
@@ -132,10 +145,6 @@ def _listwise(
         for name, v in arguments.items():
             if isinstance(v, (list, tuple)):
                 for i in members:
-                    if not isinstance(v[i], torch.Tensor):
-                        raise TypeError(
-                            f"{name}[{i}] must be a torch.Tensor, got {type(v[i]).__name__}"
-                        )
                     if v[i].ndim not in (1, 2):
                         raise ValueError(
                             f"{name}[{i}] has shape {tuple(v[i].shape)}; list members are "
@@ -201,6 +210,27 @@ def _ksg(
     return base - _psi(nx) - _psi(ny)
 
 
+def _gao_mixed(vx: torch.Tensor, vy: torch.Tensor, k: int, tile: int | None) -> torch.Tensor:
+    """Per-sample values (B, n) of Gao et al.'s mixed estimator, the core's counts exactly.
+
+    rho is the joint k-th neighbour distance. Where it is 0 the sample sits on an atom: k
+    becomes its number of exact joint copies and the marginal counts count exact copies
+    (strictly inside the smallest positive double, which is "at distance 0").
+    """
+    n = vx.shape[1]
+    joint = torch.cat([vx, vy], dim=2)
+    rho, _ = kth_distance(joint, k, tile)
+    atom = rho == 0
+    psi_k = _psi_of(k, vx).expand(rho.shape)
+    if bool(atom.any()):
+        copies = count_within(joint, torch.zeros_like(rho), False, tile)
+        psi_k = torch.where(atom, _psi(copies + 1), psi_k)
+    radius = torch.where(atom, torch.full_like(rho, math.ulp(0.0)), rho)
+    nx = count_within(vx, radius, True, tile)
+    ny = count_within(vy, radius, True, tile)
+    return psi_k + math.log(n) - _psi(nx + 1) - _psi(ny + 1)
+
+
 def _ross(
     vx: torch.Tensor, codes: torch.Tensor, k: int, tile: int | None, label_name: str
 ) -> torch.Tensor:
@@ -251,10 +281,12 @@ def mutual_info(
         widened to float64, half precision to float32.
     k : int, default 3
         Neighbours (k-NN methods).
-    method : {"ksg1", "ksg2", "binned"}, default "ksg1"
+    method : {"ksg1", "ksg2", "mixed", "binned"}, default "ksg1"
         Kraskov et al. algorithm 1 (marginal counts strictly inside the joint k-th
-        neighbour distance) or 2 (per-marginal radii, counts on the radius included), or
-        the histogram estimator H(X) + H(Y) - H(X, Y).
+        neighbour distance) or 2 (per-marginal radii, counts on the radius included);
+        Gao et al. (2017) for variables that mix continuous values and atoms (never
+        jittered, and always computed in float64, whatever the input: its atoms are exact
+        ties); or the histogram estimator H(X) + H(Y) - H(X, Y).
     base : float, optional
         None for nats, 2 for bits.
     bins, correction
@@ -283,6 +315,8 @@ def mutual_info(
     ----------
     Kraskov, Stoegbauer, Grassberger, "Estimating mutual information", PRE 69, 066138 (2004).
     Ross, "Mutual information between discrete and continuous data sets", PLoS ONE (2014).
+    Gao, Kannan, Oh, Viswanath, "Estimating mutual information for discrete-continuous
+    mixtures", NeurIPS (2017).
 
     Examples
     --------
@@ -340,6 +374,15 @@ def mutual_info(
         return value if batched else value[0]
 
     k = check_k(k, xt.shape[1])
+    if method == "mixed":
+        if x_discrete or y_discrete:
+            raise ValueError(
+                "method='mixed' does not take x_discrete/y_discrete: leave them False, or "
+                "use method='ksg1' for the Ross estimator"
+            )
+        vx = unjittered(xt, standardize=standardize)
+        vy = unjittered(yt, standardize=standardize)
+        return _finish(_gao_mixed(vx, vy, k, tile), local, batched, divisor)
     if x_discrete or y_discrete:
         cont, labels = (yt, xt) if x_discrete else (xt, yt)
         name = "y" if x_discrete else "x"
@@ -682,6 +725,7 @@ def count_neighbors(
     check_finite(pts, "points")
     if not isinstance(radii, torch.Tensor):
         raise TypeError(f"radii must be a torch.Tensor, got {type(radii).__name__}")
+    check_dense(radii, "radii")
     b, n, _ = pts.shape
     r = radii.detach().to(device=pts.device, dtype=pts.dtype)
     if r.ndim == 1:

@@ -63,6 +63,8 @@ from torch import nn
 
 from .._progress import progress as _progress
 from .._validation import check_choice, check_count, check_flag, log_base, seed_of
+from .._warnings import EstimationWarning
+from ._tensors import check_dense
 
 __all__ = [
     "MINE",
@@ -84,6 +86,34 @@ BOUNDS = ("mine", "infonce", "nwj", "dv")
 # already when the estimate is 68% of log K. Half the cap is where its bias starts to
 # matter.
 INFONCE_CAP_FRACTION = 0.5
+# Checks of a finished run (see _training_problems), set on measured runs: 71 on Gaussians
+# at lr 1e-3 and 3e-3 (1, 3, 5 and 10 dims, 0.5 to 4 nats, n = 1000 to 1e4, every bound),
+# 32 on independent variables and 12 overfitting ones at the default settings, and 48 at
+# lr 0.1 to 1 (the issue's cases among them). Every run at lr >= 0.1 warns or raises; no
+# run at lr <= 3e-3 within 20% of the truth warns, nor does any test-suite case.
+# - Unstable: no run at lr <= 3e-3 ever had a batch bound below its first value (the
+#   untrained critic's) by more than 0.02 nats; every run at lr >= 0.1 fell by 3 nats or
+#   more (up to 1e8), those that still ended near the truth included. Hence 1 nat, plus 5
+#   late standard deviations for bounds whose batch values are noisy at high information.
+_UNSTABLE_DROP_NATS = 1.0
+_UNSTABLE_DROP_SPREADS = 5.0
+# - Below 0: on the test suite's independent variables (n = 4000, 200 steps) the held-out
+#   value lies up to 2.5 standard errors below 0, biased low by what the critic learned
+#   from noise; failed runs lie 4 to 355 below. Independent 5-dim variables at the default
+#   1000 steps warn at every n (-0.9 nats at n = 200, -0.014 at 1e4; NWJ's -0.005 at
+#   1e4 does not): fitted noise.
+_NEGATIVE_ERRORS = 4.0
+# - Overfitting: a held-out value under half the final training level, by more than 0.1
+#   nats and 4 standard errors of the difference. Runs within 20% of the truth kept at
+#   least 60% of their training level; independent variables left gaps up to 0.03 nats at
+#   n = 1000; overfitted runs (n = 200, 5 + 5 dims, 1000 steps) kept 24-32% of it or fell
+#   below 0, as did InfoNCE at n = 2000 in 5 dims (0.33 and -0.006 nats for 0.5).
+# - Collapse: a training level (mean of the last tenth of the steps) under half of the
+#   best moving average over steps // 20, by the same margins. Well-tuned runs ended within
+#   7% of their best.
+_FAR_FRACTION = 0.5
+_FAR_NATS = 0.1
+_FAR_ERRORS = 4.0
 # Pairs scored when the trained critic is evaluated: product-of-marginal pairs for DV/NWJ
 # (at least one shuffle of the evaluation samples), entries of the score matrices for
 # InfoNCE (at least one partition into batches, at most _MAX_PARTITIONS).
@@ -101,6 +131,7 @@ def _scores(scores: Any, name: str) -> torch.Tensor:
         raise TypeError(
             f"{name} must be a torch.Tensor of critic scores, got {type(scores).__name__}"
         )
+    check_dense(scores, name)
     if not scores.is_floating_point():
         raise TypeError(f"{name} has dtype {scores.dtype}; critic scores must be floating point")
     if scores.numel() == 0:
@@ -648,6 +679,12 @@ class MutualInfoEstimate:
         ``"mine"``, ``"infonce"``, ``"nwj"`` or ``"dv"``.
     unit : str
         ``"nats"``, ``"bits"`` or ``"log base b units"``.
+    standard_error : float
+        Standard error of ``value`` from the evaluation samples, the trained critic held
+        fixed (delta method on per-sample terms for DV/MINE and NWJ; the spread of the
+        batch values for InfoNCE), in ``unit``. It says how far ``value`` may move on
+        other samples, not how far it is from the truth: a poorly trained critic
+        underestimates by more.
     critic : nn.Module
         The trained critic (in eval mode, on the device it was trained on).
     """
@@ -656,6 +693,7 @@ class MutualInfoEstimate:
     history: npt.NDArray[np.float64]
     bound: str
     unit: str
+    standard_error: float
     critic: nn.Module = field(repr=False, compare=False)
 
 
@@ -670,6 +708,7 @@ def _unit(base: float | None) -> str:
 def _samples(a: Any, name: str) -> torch.Tensor:
     """(n, d) floating tensor; NumPy arrays (and array-likes) converted."""
     if isinstance(a, torch.Tensor):
+        check_dense(a, name)
         t = a.detach()
     else:
         try:
@@ -709,8 +748,11 @@ def _standardised(t: torch.Tensor) -> torch.Tensor:
     """Columns shifted to mean 0 and scaled to standard deviation 1 (constant ones: 0).
 
     Mutual information is invariant under such maps; the critic trains far better on
-    unit-scale inputs."""
+    unit-scale inputs. Each column is first divided by its largest magnitude, so that sums
+    and squares neither overflow (1e308) nor underflow (subnormal values)."""
     t64 = t.to(torch.float64)
+    size = t64.abs().amax(dim=0)
+    t64 = t64 / torch.where(size > 0, size, torch.ones_like(size))
     mean = t64.mean(dim=0)
     std = t64.std(dim=0)
     std = torch.where(std > 0, std, torch.ones_like(std))
@@ -751,38 +793,127 @@ def _evaluate(
     y: torch.Tensor,
     batch_size: int,
     generator: torch.Generator,
-) -> torch.Tensor:
-    """The bound of the trained critic on the evaluation samples (nats, 0-dim tensor)."""
+) -> tuple[float, float]:
+    """The bound of the trained critic on the evaluation samples, and its standard error.
+
+    Both in nats. The standard error is that of the evaluation alone, the critic held
+    fixed: how much the value would move on other samples of the same size.
+    """
     n = x.shape[0]
     if bound == "infonce":
-        # Disjoint batches of batch_size (the remainder is left out: a smaller batch has a
-        # smaller cap), the bound averaged over them and over a few random partitions.
-        k = batch_size
-        per_partition = (n // k) * k * k
-        partitions = min(_MAX_PARTITIONS, max(1, math.ceil(_EVAL_PAIRS / per_partition)))
-        values = [
-            infonce_bound(score_matrix(critic, x[idx], y[idx]))
-            for _ in range(partitions)
-            for idx in _randperm(n, generator, x.device)[: (n // k) * k].reshape(-1, k)
-        ]
-        return torch.stack(values).mean()
+        return _evaluate_infonce(critic, x, y, batch_size, generator)
     joint = torch.cat([_critic_scores(critic, xc, yc) for xc, yc in _chunks(x, y)])
+    arange = torch.arange(n, device=x.device)
     if n * (n - 1) <= _EVAL_PAIRS:
         # every pair (x_i, y_j), i != j: the exact U-statistic of the product of marginals
-        i, j = torch.meshgrid(
-            torch.arange(n, device=x.device), torch.arange(n, device=x.device), indexing="ij"
-        )
+        i, j = torch.meshgrid(arange, arange, indexing="ij")
         off = i != j
-        pairs = [(x[i[off]], y[j[off]])]
+        rows, cols = i[off], j[off]
     else:
         # random n-cycles of y; with an optimal critic E_y[e^T(x, y)] is the same for every
         # x, so more shuffles of the same samples keep reducing the variance
         shuffles = math.ceil(_EVAL_PAIRS / n)
-        pairs = [(x, y[_derangement(n, generator, y.device)]) for _ in range(shuffles)]
+        rows = arange.repeat(shuffles)
+        cols = torch.cat([_derangement(n, generator, y.device) for _ in range(shuffles)])
     marginal = torch.cat(
-        [_critic_scores(critic, xc, yc) for xs, ys in pairs for xc, yc in _chunks(xs, ys)]
+        [
+            _critic_scores(critic, x[rows[s : s + _EVAL_CHUNK]], y[cols[s : s + _EVAL_CHUNK]])
+            for s in range(0, rows.numel(), _EVAL_CHUNK)
+        ]
     )
-    return dv_bound(joint, marginal) if bound in ("mine", "dv") else nwj_bound(joint, marginal)
+    value = dv_bound(joint, marginal) if bound in ("mine", "dv") else nwj_bound(joint, marginal)
+    # Standard error by the delta method on per-sample influences: sample i enters through
+    # its joint score and through the mean of e^T over the marginal pairs holding x_i or
+    # y_i (a U-statistic: its variance is that of those row and column means over n).
+    j64, m64 = joint.to(torch.float64), marginal.to(torch.float64)
+    shift = float(m64.max()) if bound in ("mine", "dv") else 1.0
+    weights = torch.exp(m64 - shift)
+    mean = weights.mean()
+    per_row = torch.zeros(n, dtype=torch.float64, device=x.device).index_add_(0, rows, weights)
+    per_col = torch.zeros(n, dtype=torch.float64, device=x.device).index_add_(0, cols, weights)
+    spread = (per_row + per_col) * (n / weights.numel()) - 2 * mean
+    influence = j64 - (spread / mean if bound in ("mine", "dv") else spread * math.exp(shift - 1))
+    return float(value), float(influence.std() / math.sqrt(n))
+
+
+def _evaluate_infonce(
+    critic: nn.Module, x: torch.Tensor, y: torch.Tensor, k: int, generator: torch.Generator
+) -> tuple[float, float]:
+    """InfoNCE on disjoint batches of k evaluation samples (the remainder is left out: a
+    smaller batch has a smaller cap), averaged over them and over a few random partitions;
+    and its standard error, from the spread of the batch values."""
+    n = x.shape[0]
+    used = (n // k) * k
+    partitions = min(_MAX_PARTITIONS, max(1, math.ceil(_EVAL_PAIRS / (used * k))))
+    rows = [
+        torch.diagonal(s) - torch.logsumexp(s, dim=1) + math.log(k)
+        for _ in range(partitions)
+        for idx in _randperm(n, generator, x.device)[:used].reshape(-1, k)
+        for s in [score_matrix(critic, x[idx], y[idx])]
+    ]
+    terms = torch.stack(rows).to(torch.float64)  # (batches, k) row terms
+    value = float(terms.mean())
+    if n == k:  # one batch, the same in every partition: the spread of its rows
+        return value, float(terms[0].std() / math.sqrt(k))
+    # the batches of one partition are independent; the partitions reuse the same samples
+    return value, float(terms.mean(dim=1).std() / math.sqrt(n // k))
+
+
+def _training_problems(
+    history: npt.NDArray[np.float64], value: float, standard_error: float
+) -> list[str]:
+    """What the training history and held-out value say went wrong (nats; empty if none).
+
+    Thresholds and the runs that set them: see the constants at the top of the module.
+    """
+    steps = history.shape[0]
+    late = history[-max(5, steps // 10) :]
+    level, spread = float(late.mean()), float(late.std())
+    problems = []
+    start, low = float(history[0]), int(history.argmin())
+    if history[low] < start - _UNSTABLE_DROP_NATS - _UNSTABLE_DROP_SPREADS * spread:
+        problems.append(
+            f"training was unstable: the batch bound fell to {history[low]:.4g} nats at step "
+            f"{low}, far below the {start:.3g} nats of the untrained critic. Such a run can "
+            "end anywhere, near the truth or far below it: lower lr"
+        )
+    window = min(steps, max(5, steps // 20))
+    smooth = np.convolve(history, np.ones(window) / window, mode="valid")
+    best = int(smooth.argmax())
+    noise = spread * (1 / math.sqrt(window) + 1 / math.sqrt(late.shape[0]))
+    if _far_below(level, float(smooth[best]), noise):
+        problems.append(
+            f"the training bound collapsed: from {smooth[best]:.3g} nats around step "
+            f"{best + window // 2} to {level:.3g} nats at the end: lower lr"
+        )
+    if value < -_NEGATIVE_ERRORS * standard_error:
+        why = (
+            f"it reached {level:.3g} nats on its last training batches, so it fitted noise "
+            "of the training samples"
+            if level > 0
+            else f"its last training batches gave {level:.3g} nats: it did not learn"
+        )
+        errors = -value / standard_error if standard_error > 0 else math.inf
+        problems.append(
+            f"the held-out estimate {value:.3g} nats is below 0 by {errors:.1f} standard "
+            f"errors ({standard_error:.2g} nats): the "
+            f"critic scores new pairs worse than a constant critic would, so it failed ({why})."
+            " It is returned as computed, not clipped; the information may be about 0: "
+            "compare with a k-NN estimate (fastit.mutual_info)"
+        )
+    elif _far_below(value, level, math.hypot(standard_error, spread / math.sqrt(late.shape[0]))):
+        problems.append(
+            f"the held-out estimate {value:.3g} nats is less than half of the {level:.3g} "
+            "nats the critic reached on its last training batches: it overfits the training "
+            "samples. Use more samples, fewer steps or a smaller critic"
+        )
+    return problems
+
+
+def _far_below(value: float, reference: float, noise: float) -> bool:
+    """``value`` under a fraction of ``reference``, by more than the noise and a floor."""
+    gap = reference - value
+    return value < _FAR_FRACTION * reference and gap > max(_FAR_NATS, _FAR_ERRORS * noise)
 
 
 def _chunks(x: torch.Tensor, y: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
@@ -814,9 +945,10 @@ def estimate_mutual_info(
 
     Parameters
     ----------
-    x : Tensor or ndarray of shape (n,) or (n, d_x)
-    y : Tensor or ndarray of shape (n,) or (n, d_y)
-        Paired samples: row ``i`` of ``x`` goes with row ``i`` of ``y``. Real and finite.
+    x : Tensor, ndarray or sequence of numbers, shape (n,) or (n, d_x)
+    y : Tensor, ndarray or sequence of numbers, shape (n,) or (n, d_y)
+        Paired samples: row ``i`` of ``x`` goes with row ``i`` of ``y``. Real and finite;
+        dense (a sparse tensor raises TypeError: pass ``.to_dense()``).
         Every column is standardised (mean 0, standard deviation 1) before training, which
         leaves the mutual information unchanged.
     bound : {"mine", "infonce", "nwj", "dv"}, default "mine"
@@ -861,17 +993,34 @@ def estimate_mutual_info(
     -------
     MutualInfoEstimate
         ``value``: the bound of the trained critic on the held-out samples (see Notes),
-        in ``unit``; ``history``: the bound on each training batch; ``bound``; ``unit``;
-        ``critic``.
+        in ``unit``, returned as computed (never clipped at 0); ``standard_error``: its
+        sampling error, the critic held fixed; ``history``: the bound on each training
+        batch; ``bound``; ``unit``; ``critic``.
 
     Warns
     -----
-    UserWarning
-        For InfoNCE when the estimate is half or more of its cap ``log(batch_size)``. The
-        estimate nears the cap only slowly (on Gaussians with a batch of 16 it is 69% of
-        ``log 16`` when the truth is ``log 16``, 96% when the truth is 2.2 times that), so
-        by the time it is within a few percent of the cap the truth may be far above it;
-        from half the cap on its bias is already several percent.
+    EstimationWarning
+        When the run says the estimate is not to be trusted (one warning per finding):
+
+        - training was unstable: a batch bound fell more than 1 nat (plus 5 standard
+          deviations of the last batches) below the untrained critic's. Well-tuned runs
+          never do; runs at too high a learning rate end anywhere, some near the truth,
+          some near 0, some far below it;
+        - the training bound collapsed: it ended under half of its best moving average;
+        - the held-out value is more than 4 standard errors below 0: the critic scores
+          new pairs worse than a constant critic would (it fitted noise, or never
+          learned);
+        - the held-out value is under half of the last training batches' level: the
+          critic overfits its training samples (undetectable with ``holdout=0``);
+        - for InfoNCE, the estimate is half or more of its cap ``log(batch_size)``. The
+          estimate nears the cap only slowly (on Gaussians with a batch of 16 it is 69% of
+          ``log 16`` when the truth is ``log 16``, 96% when the truth is 2.2 times that), so
+          by the time it is within a few percent of the cap the truth may be far above
+          it; from half the cap on its bias is already several percent.
+
+        The thresholds come from measured runs (see the module's constants): every run
+        at a learning rate of 0.1 or more warned; at 1e-3 and 3e-3 none whose estimate
+        was within 20% of the truth did.
 
     Raises
     ------
@@ -996,11 +1145,17 @@ def estimate_mutual_info(
         history = _train(bound, critic, x_train, y_train, steps, batch_size, lr, generator, show)
         critic.eval()
         with torch.no_grad():
-            value = float(_evaluate(bound, critic, x_eval, y_eval, batch_size, generator))
+            value, standard_error = _evaluate(bound, critic, x_eval, y_eval, batch_size, generator)
     if not math.isfinite(value) or not np.isfinite(history).all():
         raise RuntimeError(
             f"training the {bound} critic diverged (non-finite bound); lower lr (got {lr:g}) "
             "or use a smaller critic"
+        )
+    for problem in _training_problems(history, value, standard_error):
+        warnings.warn(
+            f"estimate_mutual_info(bound={bound!r}, lr={lr:g}): {problem}",
+            EstimationWarning,
+            stacklevel=2,
         )
     if bound == "infonce":
         cap = math.log(batch_size)
@@ -1010,7 +1165,7 @@ def estimate_mutual_info(
                 f"log(batch_size) = {cap:.3g} nats; InfoNCE underestimates increasingly "
                 "as the information approaches the cap, and the true mutual information "
                 "may be much larger. Use a larger batch_size or bound='mine'/'nwj'",
-                UserWarning,
+                EstimationWarning,
                 stacklevel=2,
             )
     return MutualInfoEstimate(
@@ -1018,6 +1173,7 @@ def estimate_mutual_info(
         history=history / divisor,
         bound=bound,
         unit=_unit(base),
+        standard_error=standard_error / divisor,
         critic=critic,
     )
 
