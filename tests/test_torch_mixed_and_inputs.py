@@ -337,3 +337,21 @@ def test_neural_estimates_take_lists_of_numbers(one_torch_thread: None) -> None:
     a = neural_mi.estimate_mutual_info(X[:, 0].tolist(), Y[:, 0].tolist(), **options)
     b = neural_mi.estimate_mutual_info(X[:, 0], Y[:, 0], **options)
     assert a.value == b.value
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda a: ft.entropy(a),
+        lambda a: ft.cross_entropy(a, torch.ones(3, dtype=torch.float64)),
+        lambda a: ft.kl_divergence(torch.ones(3, dtype=torch.float64), a),
+        lambda a: ft.js_divergence(a, a),
+    ],
+)
+def test_distribution_measures_refuse_sparse_and_meta_tensors(call) -> None:
+    dense = torch.tensor([0.2, 0.3, 0.5], dtype=torch.float64)
+    with pytest.raises(TypeError, match=r"to_dense\(\)"):
+        call(dense.to_sparse())
+    with pytest.raises(ValueError, match="meta device"):
+        call(torch.empty(3, dtype=torch.float64, device="meta"))
+    assert torch.isfinite(call(dense)).all()

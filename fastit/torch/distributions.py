@@ -66,6 +66,7 @@ import torch
 from torch import Tensor
 
 from .._validation import check_flag, log_base
+from ._tensors import check_dense
 
 __all__ = ["cross_entropy", "entropy", "js_divergence", "kl_divergence"]
 
@@ -84,6 +85,7 @@ def _as_float_tensor(value: Any, name: str) -> Tensor:
             "arrays"
         )
     x: Tensor = value
+    check_dense(x, name)
     if x.is_complex():
         raise TypeError(
             f"{name} has dtype {x.dtype}; pass real probabilities or logits (a float tensor)"
