@@ -598,7 +598,7 @@ def _permutation_rows(
     start = first * chunk
     while start < hi:
         count = min(chunk, m - start)
-        perms = stats.permutations(rng, n, count)[0]  # one chunk, drawn as the test draws it
+        perms = next(stats.permutations(rng, n, count))  # one chunk, as the test draws it
         a, b = max(lo, start) - start, min(hi, start + count) - start
         yield np.ascontiguousarray(perms[a:b])
         start += count
@@ -760,6 +760,9 @@ def mutual_info_test(
     estimator["random_state"] = seed
     from .estimators import _column_params, mutual_info
 
+    xs = _to_numpy(x, "x")
+    n = xs.shape[0] if xs.ndim else 0  # (a scalar: the estimator's error below)
+    estimator["k"] = stats._test_k(estimator["k"], n)  # k="auto" as the local test sets it
     statistic = float(mutual_info(x, y, n_jobs=threads, **estimator))
     method = estimator["method"]
     continuous = not (
@@ -773,12 +776,9 @@ def mutual_info_test(
             _column_params(xa, threads, standardize=estimator["standardize"]),
             _column_params(ya, threads, standardize=estimator["standardize"]),
         )
-        k = check_k(estimator["k"], xa.shape[0])
-        n = xa.shape[0]
+        k = estimator["k"]
         arrays: list[Any] = [xa, ya]
     else:
-        xs = np.asarray(x)
-        n = xs.shape[0]
         arrays = [xs, _to_numpy(y, "y")]
 
     # Where each batch starts in the permutation stream (drawn here once, then dropped).
@@ -788,10 +788,12 @@ def mutual_info_test(
         if size > chunk:
             size = chunk * math.ceil(size / chunk)
     rng = np.random.default_rng(seed)
-    states = []
-    for start in range(0, m, chunk):
-        states.append(rng.bit_generator.state)
-        stats.permutations(rng, n, min(chunk, m - start))
+    starts = [lo // chunk for lo, _ in _blocks(m, size)]  # the chunk holding each batch's start
+    states: dict[int, dict[str, Any]] = {}
+    for c in range(starts[-1] + 1):  # (the chunks after the last start need no state)
+        if c in starts:
+            states[c] = dict(rng.bit_generator.state)
+        next(stats.permutations(rng, n, min(chunk, m - c * chunk)))
     batches = [(states[lo // chunk], lo // chunk, lo, hi, n, m) for lo, hi in _blocks(m, size)]
 
     data = _scatter(client, arrays)
