@@ -44,7 +44,6 @@ from ._validation import (
     check_choice,
     check_count,
     check_flag,
-    check_k,
     log_base,
     n_threads,
     same_length,
@@ -170,13 +169,14 @@ def auto_k(n: int) -> int:
     return max(1, min(n - 1, _AUTO_CAP, max(3, round(n * _AUTO_FRACTION))))
 
 
-def _test_k(k: Any, n: int) -> int:
-    """A test's k: "auto" resolved by :func:`auto_k`, an int checked against n."""
+def _test_k(k: Any, n: int) -> Any:
+    """A test's k: "auto" resolved by :func:`auto_k`; anything else is left to the
+    estimator's own check (which only the k-NN methods make)."""
     if isinstance(k, str):
         if k != "auto":
             raise ValueError(f'k must be an int or "auto", got {k!r}')
         return auto_k(n) if n >= 2 else 1  # (fewer samples: the estimator's own error)
-    return check_k(k, n)
+    return k
 
 
 def _physical_memory() -> int | None:

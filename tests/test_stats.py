@@ -8,6 +8,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import fastit
 from fastit import stats
@@ -233,6 +235,32 @@ def test_counts_whose_results_cannot_fit_are_refused_up_front() -> None:
         stats.bootstrap_ci(np.mean, x, n_resamples=10**15)
     with pytest.raises(ValueError, match="n_resamples=1000000000000000 needs"):
         stats.data_processing_check(x, y, x, n_resamples=10**15)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(5, 40),
+    levels=st.integers(1, 6),
+    m=st.integers(1, 130),
+    method=st.sampled_from(["ksg1", "ksg2", "binned"]),
+    seed=st.integers(0, 2**32 - 1),
+)
+@pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
+def test_pvalue_and_null_on_any_small_data(n, levels, m, method, seed) -> None:
+    # Few distinct values (1: a constant column), any number of permutations across the
+    # chunk boundary: the p-value counts the null, which has one value per permutation
+    # and does not depend on the threads.
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, levels, n).astype(float)
+    y = x + rng.integers(0, 2, n)
+    one = stats.mutual_info_test(x, y, method=method, n_permutations=m, random_state=seed,
+                                 n_jobs=1)  # fmt: skip
+    two = stats.mutual_info_test(x, y, method=method, n_permutations=m, random_state=seed,
+                                 n_jobs=2)  # fmt: skip
+    assert one.null_distribution.shape == (m,)
+    assert np.array_equal(one.null_distribution, two.null_distribution)
+    b = np.count_nonzero(one.null_distribution >= one.statistic)
+    assert one.pvalue == two.pvalue == (b + 1) / (m + 1)
 
 
 # --------------------------------------------------------------------------- level, power
@@ -542,3 +570,13 @@ def test_progress_bar_changes_nothing(method: str) -> None:
     assert np.array_equal(quiet.null_distribution, shown.null_distribution)
     with pytest.raises(TypeError, match="progress"):
         stats.mutual_info_test(x, y, n_permutations=5, progress="yes")
+
+
+def test_conditional_progress_bar_changes_nothing() -> None:
+    z = rng_normal(150, 34)
+    x, y = z + rng_normal(150, 35), z + rng_normal(150, 36)
+    quiet = stats.conditional_mutual_info_test(x, y, z, n_permutations=70)
+    shown = stats.conditional_mutual_info_test(x, y, z, n_permutations=70, progress=True)
+    assert np.array_equal(quiet.null_distribution, shown.null_distribution)
+    with pytest.raises(TypeError, match="progress"):
+        stats.conditional_mutual_info_test(x, y, z, n_permutations=5, progress=1)
