@@ -68,7 +68,7 @@ __all__ = [
 _CHUNK = 64
 # k="auto" of the tests: this fraction of n, at least 3, at most _AUTO_CAP (auto_k).
 _AUTO_FRACTION = 1 / 20
-_AUTO_CAP = 50
+_AUTO_CAP = 30
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def _check_level(confidence_level: Any) -> float:
 def auto_k(n: int) -> int:
     """The number of neighbours ``k="auto"`` gives a permutation test on n samples.
 
-    ``max(3, round(n / 20))``, capped at 50 and at n - 1. Larger neighbourhoods lower the
+    ``max(3, round(n / 20))``, capped at 30 and at n - 1. Larger neighbourhoods lower the
     variance of the KSG statistic (its null spread falls as 1 / sqrt(n k)), which is what
     a test of a smooth dependence needs; they also average dependence finer than about
     k / n of the range away, which the fraction of n keeps in proportion, and they cost
@@ -163,7 +163,7 @@ def auto_k(n: int) -> int:
     --------
     >>> from fastit.stats import auto_k
     >>> [auto_k(n) for n in (10, 100, 200, 1000, 5000)]
-    [3, 5, 10, 50, 50]
+    [3, 5, 10, 30, 30]
     """
     n = check_count(n, "n", 2)
     return max(1, min(n - 1, _AUTO_CAP, max(3, round(n * _AUTO_FRACTION))))
@@ -343,7 +343,7 @@ def mutual_info_test(
         As in :func:`fastit.mutual_info`.
     k : int or "auto", default "auto"
         Neighbours of the k-NN estimators. ``"auto"`` is :func:`auto_k` of n, a
-        neighbourhood that grows with n (5 at n = 100, 50 from n = 1000 on): the test's
+        neighbourhood that grows with n (5 at n = 100, 10 at 200, 30 from 600 on): the test's
         power comes from a low-variance statistic, not from the low bias that makes
         k = 3 :func:`fastit.mutual_info`'s default, and at n = 200 and correlation 0.37
         k = 10 rejects in 85% of draws where k = 3 rejects in 40% (``docs/testing.md``).

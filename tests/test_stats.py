@@ -107,7 +107,7 @@ def test_auto_k_grows_with_n_within_its_bounds() -> None:
     assert all(1 <= k < n for n, k in zip(range(2, 3000), ks, strict=True))
     assert all(b >= a for a, b in zip(ks, ks[1:], strict=False))  # monotone
     assert stats.auto_k(200) == 10
-    assert stats.auto_k(10**9) == 50
+    assert stats.auto_k(10**9) == 30
     with pytest.raises(ValueError, match="n must be at least 2"):
         stats.auto_k(1)
     with pytest.raises(TypeError, match="n must be an int"):
