@@ -788,9 +788,9 @@ def mutual_info_test(
         if size > chunk:
             size = chunk * math.ceil(size / chunk)
     rng = np.random.default_rng(seed)
-    starts = [lo // chunk for lo, _ in _blocks(m, size)]  # the chunk holding each batch's start
+    starts = {lo // chunk for lo, _ in _blocks(m, size)}  # the chunk holding each batch's start
     states: dict[int, dict[str, Any]] = {}
-    for c in range(starts[-1] + 1):  # (the chunks after the last start need no state)
+    for c in range(max(starts) + 1):  # (the chunks after the last start need no state)
         if c in starts:
             states[c] = dict(rng.bit_generator.state)
         next(stats.permutations(rng, n, min(chunk, m - c * chunk)))
