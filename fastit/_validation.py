@@ -338,3 +338,10 @@ def normalise(p: FloatArray, name: str, axis: int | None) -> FloatArray:
         )
     out: FloatArray = p / total
     return out
+
+
+def as_array(a: Any, name: str) -> np.ndarray[Any, Any]:
+    """``a`` as a NumPy array of its own dtype, for callers that index its rows before the
+    estimators validate it: torch tensors are detached and copied to the host (also those
+    that require grad), pandas objects read as arrays, masked arrays refused if masked."""
+    return _to_numpy(a, name)

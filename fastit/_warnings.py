@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import types
 import warnings
+from collections.abc import Iterator
 
 
 class FastitWarning(UserWarning):
@@ -33,3 +35,13 @@ def warn(message: str, category: type[Warning]) -> None:
         frame = frame.f_back
         level += 1
     warnings.warn(message, category, stacklevel=level)
+
+
+@contextlib.contextmanager
+def quiet(category: type[Warning]) -> Iterator[None]:
+    """Ignores ``category`` inside the block: for the many estimates of a null or a
+    resampling, whose data the estimate on the original data has already reported on.
+    (Warning filters are process-wide, so this holds for the block's threads too.)"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category)
+        yield

@@ -598,7 +598,7 @@ def _permutation_rows(
     start = first * chunk
     while start < hi:
         count = min(chunk, m - start)
-        perms = stats.permutations(rng, n, count)[0]  # one chunk, drawn as the test draws it
+        perms = next(stats.permutations(rng, n, count))  # one chunk, as the test draws it
         a, b = max(lo, start) - start, min(hi, start + count) - start
         yield np.ascontiguousarray(perms[a:b])
         start += count
@@ -761,6 +761,9 @@ def mutual_info_test(
     from ._columns import pair_params
     from .estimators import mutual_info
 
+    xs = _to_numpy(x, "x")
+    n = xs.shape[0] if xs.ndim else 0  # (a scalar: the estimator's error below)
+    estimator["k"] = stats.resolve_test_k(estimator["k"], n)  # k="auto" as the local test sets it
     statistic = float(mutual_info(x, y, n_jobs=threads, **estimator))
     method = estimator["method"]
     continuous = not (
@@ -771,12 +774,9 @@ def mutual_info_test(
     if ksg:
         xa, ya = as_samples(x, "x"), as_samples(y, "y")
         params = pair_params(xa, ya, threads, standardize=estimator["standardize"])
-        k = check_k(estimator["k"], xa.shape[0])
-        n = xa.shape[0]
+        k = estimator["k"]
         arrays: list[Any] = [xa, ya]
     else:
-        xs = np.asarray(x)
-        n = xs.shape[0]
         arrays = [xs, _to_numpy(y, "y")]
 
     # Where each batch starts in the permutation stream (drawn here once, then dropped).
@@ -786,10 +786,12 @@ def mutual_info_test(
         if size > chunk:
             size = chunk * math.ceil(size / chunk)
     rng = np.random.default_rng(seed)
-    states = []
-    for start in range(0, m, chunk):
-        states.append(rng.bit_generator.state)
-        stats.permutations(rng, n, min(chunk, m - start))
+    starts = {lo // chunk for lo, _ in _blocks(m, size)}  # the chunk holding each batch's start
+    states: dict[int, dict[str, Any]] = {}
+    for c in range(max(starts) + 1):  # (the chunks after the last start need no state)
+        if c in starts:
+            states[c] = dict(rng.bit_generator.state)
+        next(stats.permutations(rng, n, min(chunk, m - c * chunk)))
     batches = [(states[lo // chunk], lo // chunk, lo, hi, n, m) for lo, hi in _blocks(m, size)]
 
     data = _scatter(client, arrays)

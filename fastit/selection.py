@@ -19,6 +19,11 @@ relevant feature, ties going to the lowest column index):
                 minimum, which changes the picks only where features are synergistic).
 ==============  ===========================================================================
 
+:func:`select_features` and :class:`MutualInfoSelector` use JMI unless told otherwise:
+Brown et al. (2012) found it the best trade-off of accuracy and stability across the
+criteria, and it keeps to the informative features where mRMR picks noise
+(``docs/selection.md`` has the comparison on scikit-learn's data sets).
+
 Each function returns a :class:`Selection`: the chosen column indices in the order they
 were picked, the criterion's score of each pick (for the first pick, its relevance), and
 the relevance :math:`I(X_j; y)` of every feature. Scores are in nats unless ``base`` says
@@ -819,7 +824,7 @@ def select_features(
     y: Any,
     k: int | str = 10,
     *,
-    criterion: str = "mrmr",
+    criterion: str = "jmi",
     estimator: str = "binned",
     discrete_features: Any = "auto",
     discrete_target: bool | None = None,
@@ -837,8 +842,10 @@ def select_features(
     k : int or "all", default 10
         Number of features to select; "all" orders every feature. A k above the number
         of features selects them all, with a warning (as scikit-learn's ``SelectKBest``).
-    criterion : {"mrmr", "jmi", "cmim", "relevance"}, default "mrmr"
-        The criterion (see the module notes).
+    criterion : {"jmi", "cmim", "mrmr", "relevance"}, default "jmi"
+        The criterion (see the module notes). JMI, the default, is the criterion Brown et
+        al. (2012) found the best trade-off of accuracy and stability; mRMR can prefer
+        noise to informative features that depend on each other (module notes).
     {common}
 
     Returns
@@ -1059,7 +1066,7 @@ def _build_selector() -> type:
         k : int or "all", default 10
             Number of features to select. As in ``SelectKBest``, a k above the number of
             features selects them all, with a warning; "all" orders every feature.
-        criterion : {"mrmr", "jmi", "cmim", "relevance"}, default "mrmr"
+        criterion : {"jmi", "cmim", "mrmr", "relevance"}, default "jmi"
         estimator : {"binned", "ksg"}, default "binned"
         discrete_features : "auto", bool, array of bool or array of int, default "auto"
             ``"auto"`` reads the dtypes of X: integer and boolean columns (of an array,
@@ -1100,7 +1107,7 @@ def _build_selector() -> type:
             self,
             k: int | str = 10,
             *,
-            criterion: str = "mrmr",
+            criterion: str = "jmi",
             estimator: str = "binned",
             discrete_features: Any = "auto",
             discrete_target: bool | None = None,

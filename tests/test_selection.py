@@ -106,6 +106,25 @@ def test_classification_picks_informative(criterion, estimator):
     assert len(set(result.selected.tolist()) & set(range(4))) >= 2  # not only combinations
 
 
+def test_the_default_criterion_is_jmi_and_skips_the_noise_mrmr_takes():
+    # make_classification's defaults (2 classes, 2 clusters per class, 2 redundant
+    # columns): the informative columns depend on each other within a class, and mRMR's
+    # feature-feature redundancy then prefers pure noise (columns 6+) to them.
+    picked = {"jmi": [], "mrmr": []}
+    for seed in range(5):
+        X, y = make_classification(
+            n_samples=1000, n_features=30, n_informative=4, shuffle=False, random_state=seed
+        )
+        default = select_features(X, y, 4)
+        assert np.array_equal(default.selected, jmi(X, y, 4).selected)
+        fitted = selection.MutualInfoSelector(k=4).fit(X, y)
+        assert np.array_equal(fitted.selected_, default.selected)
+        picked["jmi"] += default.selected.tolist()
+        picked["mrmr"] += mrmr(X, y, 4).selected.tolist()
+    assert all(j < 6 for j in picked["jmi"]), picked["jmi"]  # 20 picks, no noise
+    assert sum(j >= 6 for j in picked["mrmr"]) >= 5, picked["mrmr"]
+
+
 @pytest.mark.parametrize("estimator", ["binned", "ksg"])
 @pytest.mark.parametrize("criterion", CRITERIA)
 def test_regression_picks_informative(criterion, estimator):

@@ -15,7 +15,8 @@ import numpy as np
 import torch
 
 from .._validation import check_count, check_flag, log_base, seed_of
-from ..stats import PermutationTestResult, _pvalue, permutations
+from .._warnings import DiscreteDataWarning, quiet
+from ..stats import PermutationTestResult, _pvalue, permutations, resolve_test_k
 from ._tensors import as_batch, check_tile, pair, prepared_pair
 from .functional import _common, _ksg, mutual_info
 
@@ -27,7 +28,7 @@ def mutual_info_test(
     y: torch.Tensor,
     *,
     method: str = "ksg1",
-    k: int = 3,
+    k: int | str = "auto",
     n_permutations: int = 1000,
     base: float | None = None,
     bins: Any = "fd",
@@ -48,8 +49,12 @@ def mutual_info_test(
     ----------
     x, y : Tensor of shape (n,) or (n, d)
         One pair of variables on one device.
-    method, k, base, bins, correction, x_discrete, y_discrete, standardize, tile_size
+    method, base, bins, correction, x_discrete, y_discrete, standardize, tile_size
         As in :func:`fastit.torch.mutual_info`.
+    k : int or "auto", default "auto"
+        Neighbours of the k-NN methods; ``"auto"`` is :func:`fastit.stats.auto_k` of n, as
+        in :func:`fastit.stats.mutual_info_test` (larger than the estimator's default 3,
+        for power; the statistic is the estimate at that k).
     n_permutations : int, default 1000
         m; the smallest attainable p-value is 1 / (m + 1).
     random_state : None, int or numpy.random.Generator
@@ -93,8 +98,9 @@ def mutual_info_test(
             "one at a time"
         )
     xt, yt = pair(xt, "x", yt, "y")
-    statistic = float(mutual_info(xt[0], yt[0], **options))
     n = xt.shape[1]
+    k = options["k"] = resolve_test_k(k, n)
+    statistic = float(mutual_info(xt[0], yt[0], **options))
     rng = np.random.default_rng(seed)
     continuous = not (check_flag(x_discrete, "x_discrete") or check_flag(y_discrete, "y_discrete"))
     divisor = log_base(base)
@@ -110,8 +116,9 @@ def mutual_info_test(
             local = _ksg(vx[perms], vy.expand(len(chunk), -1, -1), int(k), algorithm, tile)
             null.append(local.mean(dim=1))
     else:
-        for chunk in permutations(rng, n, m):
-            perms = torch.from_numpy(chunk).to(xt.device)
-            null.append(mutual_info(xt[0][perms], yt[0], **{**options, "base": None}))
+        with quiet(DiscreteDataWarning):  # the statistic's call has reported on the data
+            for chunk in permutations(rng, n, m):
+                perms = torch.from_numpy(chunk).to(xt.device)
+                null.append(mutual_info(xt[0][perms], yt[0], **{**options, "base": None}))
     values = (torch.cat(null) / divisor).cpu().numpy()
     return PermutationTestResult(statistic, _pvalue(statistic, values), values)
