@@ -229,6 +229,31 @@ def test_bad_correction_raises(device):
         th.binned_mutual_info(_t(x, device), _t(y, device), bins=4, correction="mm")
 
 
+def test_edge_tables_far_larger_than_the_data_are_refused_up_front(device):
+    x, y = _pair(2, 300, 1, 1, seed=21)
+    heavy = x.copy()
+    heavy[:, 0, 0] = 1e9  # "fd" then asks for ~1e9 bins
+    for bins, data in ((10**9, x), ("fd", heavy)):
+        with pytest.raises(ValueError, match="edges here, more than"):
+            th.binned_mutual_info(_t(data, device), _t(y, device), bins=bins, correction=None)
+        with pytest.raises(ValueError, match="edges here, more than"):
+            th.histogram_entropy(_t(data, device), bins=bins, correction=None)
+    # The NumPy functions take them, sparsely.
+    assert np.isfinite(fastit.mutual_info(heavy[0], y[0], method="binned"))
+
+
+def test_a_range_whose_width_overflows_equals_numpy(device):
+    rng = np.random.default_rng(22)
+    x = rng.standard_normal((2, 500, 1))
+    x[:, 0, 0], x[:, 1, 0] = 1e308, -1e308
+    y = rng.standard_normal((2, 500, 1))
+    for bins in (1, 2, 9, "sturges", "auto", "quantile"):
+        got = th.histogram_entropy(_t(x, device), bins=bins, correction=None)
+        _check(got, _numpy_h(x, bins, None), device)
+        got = th.binned_mutual_info(_t(x, device), _t(y, device), bins=bins, correction=None)
+        _check(got, _numpy_mi(x, y, bins, None), device)
+
+
 def test_too_many_bins_for_the_range_raises_like_numpy(device):
     x = np.full((1, 20, 1), 1.0)
     x[0, 0, 0] = np.nextafter(1.0, 2.0)  # a range of one ulp cannot hold 10 bins

@@ -84,7 +84,8 @@ def _block(n: int, n_blocks: int, b: int) -> tuple[int, int]:
 def _ulp(v: float) -> float:
     """The spacing of float64 numbers at magnitude |v| (the unit in the last place)."""
     m, e = math.frexp(abs(v))
-    return math.ldexp(1.0, e - 53) if m != 0.0 else 5e-324
+    # (Subnormal numbers are all 5e-324 apart.)
+    return max(math.ldexp(1.0, e - 53), 5e-324) if m != 0.0 else 5e-324
 
 
 @kernel
@@ -124,15 +125,17 @@ def uniform_edge(i: int, lo: float, hi: float, n_bins: int, step: float, mode: i
 def uniform_edges_distinct(lo: float, hi: float, n_bins: int, exhaustive: bool) -> bool:
     """Whether the ``n_bins + 1`` equal-width edges are strictly increasing.
 
-    In O(1) when the step exceeds 4 ulps of the largest magnitude involved (each edge is
-    then within 2 ulps of its exact value, so consecutive edges cannot meet); otherwise
+    In O(1) when the step is a normal number above 4 ulps of the largest magnitude
+    involved (each edge is then within 2 ulps of its exact value, so consecutive edges
+    cannot meet); otherwise
     every edge is compared with the next when ``exhaustive``, and False is returned
     without looking when not.
     """
     step, mode = _uniform_step(lo, hi, n_bins)
-    # (In mode 2 consecutive edges are 2 * step apart, and |lo|, |hi| bound every term.)
+    # (In mode 2 consecutive edges are 2 * step apart, and |lo|, |hi| bound every term.
+    # A subnormal step carries an absolute rounding error, which n steps multiply.)
     big = max(abs(lo), abs(hi), abs(hi - lo) if mode == 0 else 0.0)
-    if mode != 1 and step > 4.0 * _ulp(big):
+    if mode != 1 and step >= np.finfo(np.float64).tiny and step > 4.0 * _ulp(big):
         return True
     if not exhaustive:
         return False
@@ -276,8 +279,8 @@ def _uniform_setup(lo: float, hi: float, n_bins: int) -> tuple[float, int, float
     :math:`M = \max(|lo|, |hi|)`.  So when the fractional part of :math:`f` is at
     least ``tol`` away from 0 and 1, :math:`\lfloor f \rfloor` is the exact bin; ``tol``
     is more than twice that bound.  Only values within ``tol`` of an edge (in bins) are
-    checked against the edges.  A tolerance of 1 (extreme ranges, subnormal widths, a
-    range whose width overflows) sends every value through the edge comparisons.
+    checked against the edges.  A tolerance of 1 (extreme ranges, subnormal widths or
+    steps, a range whose width overflows) sends every value through the edge comparisons.
     """
     _check_uniform(lo, hi, n_bins)
     step, mode = _uniform_step(lo, hi, n_bins)
@@ -286,7 +289,8 @@ def _uniform_setup(lo: float, hi: float, n_bins: int) -> tuple[float, int, float
     eps = np.finfo(np.float64).eps
     big = max(abs(lo), abs(hi))
     tol = 16.0 * eps * (n_bins + big * scale)
-    if not (mode == 0 and np.isfinite(scale) and width >= np.finfo(np.float64).tiny):
+    tiny = np.finfo(np.float64).tiny
+    if not (mode == 0 and np.isfinite(scale) and width >= tiny and step >= tiny):
         tol = 1.0
     if not tol < 0.25:
         tol = 1.0

@@ -126,7 +126,7 @@ def pair_joint_entropies(
     return result
 
 
-@parallel_kernel
+@kernel
 def pairwise_binned_mi(
     codes_x: NDArray[np.int32],
     sizes_x: NDArray[np.int64],
