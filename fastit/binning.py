@@ -154,8 +154,8 @@ def _rule_width(values: FloatArray, rule: str, lo: float, hi: float) -> float:
     try:
         with np.errstate(all="ignore"):
             return float(_WIDTH_RULES[rule](values, (lo, hi)))
-    except (ValueError, OverflowError):  # "stone" histograms a range whose width overflows
-        return float("nan")
+    except (ValueError, OverflowError, IndexError):  # "stone" histograms a range whose
+        return float("nan")  # width overflows
 
 
 def rule_bin_count(values: FloatArray, rule: str, name: str) -> int:
@@ -173,8 +173,10 @@ def rule_bin_count(values: FloatArray, rule: str, name: str) -> int:
         count = (hi - lo) / width if width else 1.0
     if not np.isfinite(width) or not np.isfinite(count):
         scale = 2.0 ** -np.frexp(max(abs(lo), abs(hi)))[1]
-        width = _rule_width(values * scale, rule, lo * scale, hi * scale) / scale
-        count = (hi * scale - lo * scale) / (width * scale) if width else 1.0
+        scaled_width = _rule_width(values * scale, rule, lo * scale, hi * scale)
+        width = scaled_width / scale
+        with np.errstate(over="ignore"):
+            count = (hi * scale - lo * scale) / scaled_width if scaled_width else 1.0
     if np.isnan(count):
         raise ValueError(f"{name}: the {rule!r} rule gives no bin width for these data")
     if count > _MAX_EQUAL_WIDTH_BINS:
@@ -199,8 +201,7 @@ def column_bins(values: FloatArray, bins: Any, name: str) -> ColumnBins:
             )
         count = rule_bin_count(values, bins, name)
         return equal_width_bins(float(values.min()), float(values.max()), count, name)
-    if isinstance(bins, (bool, np.bool_)):
-        raise TypeError(f"bins must be an int, a sequence of edges or a rule name, not {bins!r}")
+    _check_kind(bins)
     if isinstance(bins, numbers.Integral):
         if bins < 1:
             raise ValueError(f"bins must be at least 1, got {bins}")
@@ -220,6 +221,13 @@ def column_bins(values: FloatArray, bins: Any, name: str) -> ColumnBins:
             f"[{edges[0]}, {edges[-1]}]; widen the edges (samples are never dropped)"
         )
     return edges
+
+
+def _check_kind(bins: Any) -> None:
+    """Refuse what is neither a count, a rule name nor a sequence (floats, None, bools)."""
+    ok = isinstance(bins, (str, numbers.Integral)) or isinstance(bins, (list, tuple))
+    if isinstance(bins, (bool, np.bool_)) or not (ok or np.ndim(bins) >= 1):
+        raise TypeError(f"bins must be an int, a sequence of edges or a rule name, not {bins!r}")
 
 
 def _quantile_edges(values: FloatArray, name: str) -> FloatArray:
@@ -265,6 +273,7 @@ def bins_per_column(samples: FloatArray, bins: Any, name: str) -> list[ColumnBin
     count, a rule name or edges for each; see :func:`_per_column`).
     """
     d = samples.shape[1]
+    _check_kind(bins)
     if _per_column(bins, d):
         if len(bins) != d:
             raise ValueError(
@@ -296,17 +305,16 @@ def split_bins(bins: Any, widths: tuple[int, ...], names: tuple[str, ...]) -> li
     total = sum(widths)
     if not _per_column(bins, total) or isinstance(bins, PerColumn):
         return [bins] * len(widths)
-    numbers_only = all(isinstance(b, numbers.Number) for b in bins)
     if len(bins) == total:
         parts, start = [], 0
         for w in widths:
             parts.append(PerColumn(bins[start : start + w]))
             start += w
         return parts
+    if all(isinstance(b, numbers.Number) for b in bins):  # integer edges shared by all
+        return [bins] * len(widths)
     if all(len(bins) == w for w in widths):
         return [PerColumn(bins)] * len(widths)
-    if numbers_only:  # integer edges shared by every column
-        return [bins] * len(widths)
     columns = " + ".join(f"{w} ({n})" for w, n in zip(widths, names, strict=True))
     raise ValueError(
         f"bins has {len(bins)} specifications; pass one per column of {' and '.join(names)} "
