@@ -589,3 +589,34 @@ def test_binned_entropy_is_the_entropy_of_numpys_cells(device, bins, correction)
     )
     assert batch.shape == (2,)
     assert torch.equal(batch[0], batch[1])
+
+
+def test_nsb_alphabet_sizes_as_the_numpy_functions_take_them(device):
+    rng = np.random.default_rng(23)
+    a = rng.integers(0, 5, (2, 300, 1))
+    b = (a + rng.integers(0, 2, a.shape)) % 5
+    got = th.discrete_entropy(_t(a, device), correction="nsb", n_outcomes=9)
+    want = [npd.discrete_entropy(a[p], correction="nsb", n_outcomes=9) for p in range(2)]
+    _check(got, np.array(want), device)
+    got = th.binned_mutual_info(
+        _t(a, device),
+        _t(b, device),
+        bins=None,
+        correction="nsb",
+        x_discrete=True,
+        y_discrete=True,
+        n_outcomes=(9, None),
+    )
+    want = [
+        npd.discrete_mutual_info(a[p], b[p], correction="nsb", n_outcomes=(9, None))
+        for p in range(2)
+    ]
+    _check(got, np.array(want), device)
+    with pytest.raises(ValueError, match="n_outcomes for x is 3, but x has 5"):
+        th.discrete_entropy(_t(a, device), correction="nsb", n_outcomes=3)
+    with pytest.raises(ValueError, match="correction='nsb' only"):
+        th.discrete_entropy(_t(a, device), correction=None, n_outcomes=9)
+    with pytest.raises(ValueError, match="alphabet is its bins"):
+        th.binned_mutual_info(
+            _t(a, device), _t(b, device), bins=4, correction="nsb", n_outcomes=(9, None)
+        )

@@ -128,11 +128,14 @@ def binned_mutual_info(
     correction: str | None,
     x_discrete: bool = False,
     y_discrete: bool = False,
+    n_outcomes: tuple[int | None, int | None] | None = None,
 ) -> Tensor:
     """I(X; Y) in nats of each of the B problems of (B, n, dx) x and (B, n, dy) y.
 
     Continuous variables are binned by ``bins``; discrete ones are labels (``bins`` is not
-    used for them). See the module notes for the semantics.
+    used for them). See the module notes for the semantics. ``n_outcomes`` (NSB only):
+    the alphabet sizes of discrete x and y (None: the labels observed), as
+    ``fastit.discrete_mutual_info``'s.
     """
     correction = check_correction(correction)
     x, y = x.detach(), y.detach()  # counts have no gradient; host copies need detached data
@@ -143,10 +146,14 @@ def binned_mutual_info(
     cells, counts = _histogram(codes, size)
     if correction is None:
         return _plugin_mutual_info(vx, vy, cells, counts, n)
+    given = _given_outcomes(n_outcomes, 2, correction)
+    for k, discrete, name in zip(given, (x_discrete, y_discrete), ("x", "y"), strict=True):
+        if k is not None and not discrete:
+            raise ValueError(f"n_outcomes for {name}: a binned variable's alphabet is its bins")
     ax = ay = None
     axy: list[int | OutcomeRange] | None = None
     if correction == "nsb":
-        ax, ay = _alphabet(vx), _alphabet(vy)
+        ax, ay = _alphabet(vx, given[0], "x"), _alphabet(vy, given[1], "y")
         axy = [joint_outcomes([a, b]) for a, b in zip(ax, ay, strict=True)]
     return (
         _entropy(vx.counts, n, correction, ax)
@@ -175,11 +182,13 @@ def binned_entropy(x: Tensor, *, bins: Any, correction: str | None) -> Tensor:
     return _entropy(variable.counts, x.shape[1], correction, variable.alphabet)
 
 
-def discrete_entropy(x: Tensor, *, correction: str | None) -> Tensor:
-    """H(X) in nats of the labels of each problem of (B, n, d) x (rows are joint symbols)."""
+def discrete_entropy(x: Tensor, *, correction: str | None, n_outcomes: int | None = None) -> Tensor:
+    """H(X) in nats of the labels of each problem of (B, n, d) x (rows are joint symbols);
+    ``n_outcomes`` (NSB only) is the alphabet size, by default the labels observed."""
     correction = check_correction(correction)
+    (given,) = _given_outcomes(None if n_outcomes is None else (n_outcomes,), 1, correction)
     variable = _labels(x.detach())
-    alphabet = _alphabet(variable) if correction == "nsb" else None
+    alphabet = _alphabet(variable, given, "x") if correction == "nsb" else None
     return _entropy(variable.counts, x.shape[1], correction, alphabet)
 
 
@@ -234,10 +243,34 @@ def _histogram(codes: Tensor, size: int) -> tuple[Tensor, Tensor]:
     return codes, counts.reshape(batch, size).to(torch.float64)
 
 
-def _alphabet(variable: _Variable) -> list[int]:
+def _given_outcomes(n_outcomes: Any, count: int, correction: str | None) -> list[int | None]:
+    """One given alphabet size (or None) per variable, checked as ``fastit.discrete`` does."""
+    if n_outcomes is None:
+        return [None] * count
+    if correction != "nsb":
+        raise ValueError("n_outcomes is used by correction='nsb' only")
+    if not isinstance(n_outcomes, (list, tuple)) or len(n_outcomes) != count:
+        raise ValueError(
+            f"n_outcomes must give {count} alphabet sizes (or None); got {n_outcomes!r}"
+        )
+    for k in n_outcomes:
+        if k is not None and (isinstance(k, bool) or not isinstance(k, numbers.Integral)):
+            raise TypeError(f"n_outcomes must hold ints or None, got {type(k).__name__}")
+    return [None if k is None else int(k) for k in n_outcomes]
+
+
+def _alphabet(variable: _Variable, given: int | None = None, name: str = "x") -> list[int]:
+    """NSB alphabet per problem: the bins' cells, the given size, or the labels observed."""
     if variable.alphabet is not None:
         return variable.alphabet
-    return [int(m) for m in (variable.counts > 0).sum(dim=1).tolist()]
+    observed = [int(m) for m in (variable.counts > 0).sum(dim=1).tolist()]
+    if given is None:
+        return observed
+    if max(observed) > given:
+        raise ValueError(
+            f"n_outcomes for {name} is {given}, but {name} has {max(observed)} distinct labels"
+        )
+    return [given] * len(observed)
 
 
 # ---------------------------------------------------------------------------- labels
