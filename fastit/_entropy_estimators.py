@@ -256,16 +256,10 @@ def _support_grid(least: int, most: int) -> npt.NDArray[np.float64]:
     return ks
 
 
-def nsb_posterior(
-    counts: npt.ArrayLike, n_outcomes: int | OutcomeRange | None = None
+def _posterior(
+    counts: npt.ArrayLike, n_outcomes: int | OutcomeRange | None, second: bool
 ) -> tuple[float, float]:
-    """Posterior mean and standard deviation of the entropy under the NSB prior.
-
-    ``n_outcomes``: the number K of possible outcomes (default: the number observed), or an
-    :class:`OutcomeRange` when only bounds are known; then the support size is averaged
-    over too, from the bounds (raised to the observed count) with a prior uniform in
-    ln K, each K weighted by the evidence of the observed partition. See :func:`nsb`.
-    """
+    """(E[H], E[H^2]) under NSB; E[H]^2 in place of E[H^2] unless ``second``."""
     c, n = _observed(counts)
     m = c.size
     if isinstance(n_outcomes, OutcomeRange):
@@ -282,23 +276,36 @@ def nsb_posterior(
             "constrain the entropy and the estimate follows the prior "
             f"(up to ln {float(most):.4g}); it needs repeated outcomes",
             EstimationWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     g = _grouped(c)
-    ks = _support_grid(least, most) if least < most else np.array([float(least)])
-    ks = ks[ks > 1.0]
-    found = np.array([_nsb_fixed(g, float(k), True) for k in ks])
-    if ks.size == 1:
-        evidence_weight = np.ones(1)
-    else:  # the prior uniform in ln K, as a trapezoid rule over the grid of ln K
-        step = np.diff(np.log(ks))
-        rule = np.concatenate([[step[0]], step[:-1] + step[1:], [step[-1]]]) / 2.0
-        log_w = found[:, 0] + np.log(rule)
-        evidence_weight = np.exp(log_w - log_w.max())
-    evidence_weight /= evidence_weight.sum()
-    mean = float(evidence_weight @ found[:, 1])
-    second = float(evidence_weight @ found[:, 2])
-    return mean, math.sqrt(max(second - mean * mean, 0.0))
+    if least == most:
+        _, mean, moment = _nsb_fixed(g, float(least), second)
+        return mean, moment
+    # The support size K is unknown: a prior uniform in ln K (a trapezoid rule over the
+    # grid of ln K), each K weighted by its evidence.
+    ks = _support_grid(least, most)
+    found = np.array([_nsb_fixed(g, float(k), second) for k in ks])
+    step = np.diff(np.log(ks))
+    rule = np.concatenate([[step[0]], step[:-1] + step[1:], [step[-1]]]) / 2.0
+    log_w = found[:, 0] + np.log(rule)
+    weight = np.exp(log_w - log_w.max())
+    weight /= weight.sum()
+    return float(weight @ found[:, 1]), float(weight @ found[:, 2])
+
+
+def nsb_posterior(
+    counts: npt.ArrayLike, n_outcomes: int | OutcomeRange | None = None
+) -> tuple[float, float]:
+    """Posterior mean and standard deviation of the entropy under the NSB prior.
+
+    ``n_outcomes``: the number K of possible outcomes (default: the number observed), or an
+    :class:`OutcomeRange` when only bounds are known; then the support size is averaged
+    over too, from the bounds (raised to the observed count) with a prior uniform in
+    ln K, each K weighted by the evidence of the observed partition. See :func:`nsb`.
+    """
+    mean, moment = _posterior(counts, n_outcomes, True)
+    return mean, math.sqrt(max(moment - mean * mean, 0.0))
 
 
 def nsb(counts: npt.ArrayLike, n_outcomes: int | OutcomeRange | None = None) -> float:
@@ -315,7 +322,7 @@ def nsb(counts: npt.ArrayLike, n_outcomes: int | OutcomeRange | None = None) -> 
     an :class:`OutcomeRange` (see :func:`nsb_posterior`). With K above the observed count
     and no outcome seen twice an ``EstimationWarning`` says the data do not constrain it.
     """
-    return nsb_posterior(counts, n_outcomes)[0]
+    return _posterior(counts, n_outcomes, False)[0]
 
 
 def entropy_from_counts(

@@ -180,23 +180,11 @@ def binned_mutual_info(xa: FloatArray, ya: FloatArray, bins: Any, correction: st
     column of x and y together (see ``fastit.binning.split_bins``).
     """
     n = xa.shape[0]
+    ex: list[ColumnBins]
+    ey: list[ColumnBins]
     if xa.shape[1] == 1 and ya.shape[1] == 1 and _is_count(bins):
-        bx, by = _finite_uniform_pair(xa, ya, int(bins))
-        if bx.n_bins * by.n_bins <= dense_cells(n):
-            # One fused pass over x and y: bin and count without code arrays.
-            from ._numba import joint_counts_uniform, mutual_info_from_joint
-
-            counts, outside = joint_counts_uniform(
-                np.ascontiguousarray(xa[:, 0]),
-                np.ascontiguousarray(ya[:, 0]),
-                *(bx.lo, bx.hi, by.lo, by.hi, bx.n_bins, by.n_bins),
-            )
-            assert outside == 0
-            if correction is None:
-                return float(mutual_info_from_joint(counts))
-            return corrected_mutual_info(counts, bx.n_bins, by.n_bins, correction)
-        ex: list[ColumnBins] = [bx]
-        ey: list[ColumnBins] = [by]
+        uniform_x, uniform_y = _finite_uniform_pair(xa, ya, int(bins))
+        ex, ey = [uniform_x], [uniform_y]
     else:
         for a, name in ((xa, "x"), (ya, "y")):
             if not np.isfinite(a).all():
@@ -204,9 +192,31 @@ def binned_mutual_info(xa: FloatArray, ya: FloatArray, bins: Any, correction: st
         spec_x, spec_y = split_bins(bins, (xa.shape[1], ya.shape[1]), ("x", "y"))
         ex = bins_per_column(xa, spec_x, "x")
         ey = bins_per_column(ya, spec_y, "y")
+    if len(ex) == len(ey) == 1:
+        bx, by = ex[0], ey[0]
+        if isinstance(bx, UniformBins) and isinstance(by, UniformBins):
+            if bx.n_bins * by.n_bins <= dense_cells(n):
+                return _fused_mutual_info(xa, ya, bx, by, correction)
     vx = variable(column_codes(xa, ex), [n_bins_of(b) for b in ex])
     vy = variable(column_codes(ya, ey), [n_bins_of(b) for b in ey])
     return table_mutual_info(vx, vy, correction)
+
+
+def _fused_mutual_info(
+    xa: FloatArray, ya: FloatArray, bx: UniformBins, by: UniformBins, correction: str | None
+) -> float:
+    """One fused pass over 1-D x and y: bin and count without code arrays."""
+    from ._numba import joint_counts_uniform, mutual_info_from_joint
+
+    counts, outside = joint_counts_uniform(
+        np.ascontiguousarray(xa[:, 0]),
+        np.ascontiguousarray(ya[:, 0]),
+        *(bx.lo, bx.hi, by.lo, by.hi, bx.n_bins, by.n_bins),
+    )
+    assert outside == 0
+    if correction is None:
+        return float(mutual_info_from_joint(counts))
+    return corrected_mutual_info(counts, bx.n_bins, by.n_bins, correction)
 
 
 def _occupied(codes: Codes, size: int) -> tuple[Codes, Codes]:

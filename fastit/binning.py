@@ -158,16 +158,16 @@ def _rule_width(values: FloatArray, rule: str, lo: float, hi: float) -> float:
         return float("nan")  # width overflows
 
 
-def rule_bin_count(values: FloatArray, rule: str, name: str) -> int:
+def rule_bin_count(values: FloatArray, rule: str, name: str, lo: float, hi: float) -> int:
     """The number of equal-width bins NumPy's ``rule`` chooses for ``values``.
 
     ``np.histogram_bin_edges``'s count, ``ceil((max - min) / width)`` (1 where the width
     is 0, as in NumPy, or infinite), without building the edges. Where the width or the
     count overflows, the rule runs on the values scaled by a power of 2, which changes
     neither. A count too large to index (a rule such as "fd" on data spanning 1e300) is
-    refused with the rule's width in the message.
+    refused with the rule's width in the message. ``lo`` and ``hi`` are the values' min
+    and max.
     """
-    lo, hi = float(values.min()), float(values.max())
     width = _rule_width(values, rule, lo, hi)
     with np.errstate(over="ignore"):
         count = (hi - lo) / width if width else 1.0
@@ -199,8 +199,8 @@ def column_bins(values: FloatArray, bins: Any, name: str) -> ColumnBins:
                 "bins must be an int, a sequence of edges or one of "
                 f"{', '.join(map(repr, RULES))}; got {bins!r}"
             )
-        count = rule_bin_count(values, bins, name)
-        return equal_width_bins(float(values.min()), float(values.max()), count, name)
+        lo, hi = float(values.min()), float(values.max())
+        return equal_width_bins(lo, hi, rule_bin_count(values, bins, name, lo, hi), name)
     _check_kind(bins)
     if isinstance(bins, numbers.Integral):
         if bins < 1:
@@ -231,7 +231,8 @@ def _check_kind(bins: Any) -> None:
 
 
 def _quantile_edges(values: FloatArray, name: str) -> FloatArray:
-    n_bins = min(rule_bin_count(values, "auto", name), values.size)
+    lo, hi = float(values.min()), float(values.max())
+    n_bins = min(rule_bin_count(values, "auto", name, lo, hi), values.size)
     edges = np.unique(np.quantile(values, np.linspace(0.0, 1.0, n_bins + 1)))
     if edges.size < 2:  # a constant column: one bin around it, as NumPy makes
         b = equal_width_bins(float(values[0]), float(values[0]), 1, name)
@@ -256,14 +257,14 @@ def _is_spec(item: Any) -> bool:
 def _per_column(bins: Any, d: int) -> bool:
     """Whether ``bins`` gives one specification per column of d columns: a list or tuple of
     d counts, rule names or edge sequences, as ``np.histogramdd``'s ``bins``; with d == 1
-    a list of numbers is one set of edges, as in ``np.histogram``."""
+    a list of two or more numbers is one set of edges, as in ``np.histogram``."""
     if isinstance(bins, PerColumn):
         return True
     if not isinstance(bins, (list, tuple)) or len(bins) == 0:
         return False
     if not all(_is_spec(b) for b in bins):
         return False
-    return d > 1 or not all(isinstance(b, numbers.Number) for b in bins)
+    return d > 1 or len(bins) == 1 or not all(isinstance(b, numbers.Number) for b in bins)
 
 
 def bins_per_column(samples: FloatArray, bins: Any, name: str) -> list[ColumnBins]:
@@ -300,7 +301,7 @@ def split_bins(bins: Any, widths: tuple[int, ...], names: tuple[str, ...]) -> li
 
     A list with one entry per column of all the variables together (as ``np.histogram2d``
     reads ``[nx, ny]``) is split between them; a per-column list that fits each variable
-    on its own applies to each; anything else is shared.
+    on its own applies to each; a list of numbers that fits neither is shared edges.
     """
     total = sum(widths)
     if not _per_column(bins, total) or isinstance(bins, PerColumn):
@@ -311,10 +312,10 @@ def split_bins(bins: Any, widths: tuple[int, ...], names: tuple[str, ...]) -> li
             parts.append(PerColumn(bins[start : start + w]))
             start += w
         return parts
-    if all(isinstance(b, numbers.Number) for b in bins):  # integer edges shared by all
-        return [bins] * len(widths)
     if all(len(bins) == w for w in widths):
         return [PerColumn(bins)] * len(widths)
+    if all(isinstance(b, numbers.Number) for b in bins):  # integer edges shared by all
+        return [bins] * len(widths)
     columns = " + ".join(f"{w} ({n})" for w, n in zip(widths, names, strict=True))
     raise ValueError(
         f"bins has {len(bins)} specifications; pass one per column of {' and '.join(names)} "

@@ -438,6 +438,14 @@ def test_per_column_bins_as_documented():
     assert two == pytest.approx(float(np.sum(p[nz] * np.log(p[nz] / outer[nz]))), abs=1e-12)
     with pytest.raises(ValueError, match="one per column of x and y together"):
         fastit.mutual_info(x, y, method="binned", bins=[5, "fd"] * 2)
+    # One entry for one column (never a valid set of edges), and lists for pairwise matrices.
+    h = fastit.differential_entropy(y, method="histogram", bins=[5])
+    assert h == fastit.differential_entropy(y, method="histogram", bins=5)
+    cross = fastit.pairwise_mutual_info(x, y, bins=[5, "sturges", 7], correction=None)
+    assert cross[1, 0] == pytest.approx(
+        fastit.mutual_info(x[:, 1], y, method="binned", bins=["sturges", 7], correction=None),
+        abs=1e-12,
+    )
 
 
 # ---------------------------------------------------------------------------- memory
