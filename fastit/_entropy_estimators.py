@@ -245,15 +245,15 @@ def _nsb_fixed(g: _Counts, k: float, second: bool) -> tuple[float, float, float]
 
 
 def _support_grid(least: int, most: int) -> npt.NDArray[np.float64]:
-    """Support sizes to average over: every integer near the smallest, then a geometric
-    grid (at most 8 points per e-fold, 96 in all)."""
-    dense_top = min(most, least + 32)
-    ks = np.arange(least, dense_top + 1, dtype=np.float64)
-    if most > dense_top:
-        efolds = math.log(most / dense_top)
-        count = max(2, min(64, int(8 * efolds) + 1))
-        ks = np.concatenate([ks, np.geomspace(dense_top, most, count)[1:]])
-    return ks
+    """Support sizes to average over: every integer near the smallest (while integers are
+    exact floats), then a geometric grid (at most 8 points per e-fold, 96 in all)."""
+    lo, hi = float(least), float(most)
+    dense_top = min(hi, lo + 32.0) if lo < 2.0**50 else lo
+    ks = np.arange(lo, dense_top + 1.0)
+    if hi > dense_top:
+        count = max(2, min(64, int(8 * math.log(hi / dense_top)) + 1))
+        ks = np.concatenate([ks, np.geomspace(dense_top, hi, count)[1:]])
+    return np.unique(ks)
 
 
 def _posterior(

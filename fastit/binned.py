@@ -43,8 +43,11 @@ from .binning import (
 Codes = npt.NDArray[np.int64]
 
 # Dense tables: up to this many cells per sample (and at least this many cells in all).
+# (fastit._numba.pairwise.dense_cells, compiled into the pairwise kernels, is the same rule.)
 _DENSE_CELLS_PER_SAMPLE = 4
 _DENSE_MIN_CELLS = 1 << 16
+# The fused 2-D kernel counts in int32 cells.
+_MAX_FUSED_CELLS = 2**31 - 3
 
 
 def dense_cells(n: int) -> int:
@@ -195,7 +198,7 @@ def binned_mutual_info(xa: FloatArray, ya: FloatArray, bins: Any, correction: st
     if len(ex) == len(ey) == 1:
         bx, by = ex[0], ey[0]
         if isinstance(bx, UniformBins) and isinstance(by, UniformBins):
-            if bx.n_bins * by.n_bins <= dense_cells(n):
+            if bx.n_bins * by.n_bins <= min(dense_cells(n), _MAX_FUSED_CELLS):
                 return _fused_mutual_info(xa, ya, bx, by, correction)
     vx = variable(column_codes(xa, ex), [n_bins_of(b) for b in ex])
     vy = variable(column_codes(ya, ey), [n_bins_of(b) for b in ey])
