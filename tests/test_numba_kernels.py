@@ -603,7 +603,7 @@ def test_edges_at_chosen_indices_are_linspace(lo: float, hi: float, n_bins: int)
 @pytest.mark.parametrize(("lo", "hi"), [(-1e308, 1e308), (-1.7e308, 1.0), (-5.0, 1.79e308)])
 def test_ranges_whose_width_overflows_get_halved_edges(lo: float, hi: float, n_bins: int) -> None:
     edges = uniform_edges(lo, hi, n_bins)
-    assert edges[0] == lo and edges[-1] == hi
+    assert (edges[0], edges[-1]) == (lo, hi)
     assert (np.diff(edges / 2) > 0).all()  # strictly increasing (the halves do not overflow)
     rng = np.random.default_rng(n_bins)
     x = np.concatenate([edges, rng.uniform(-1.0, 1.0, 500) * min(-lo, hi), [np.nan]])
