@@ -37,6 +37,10 @@ def plugin_mutual_info(cx: Codes, cy: Codes, *, local: bool = False) -> Any:
     n = cx.shape[0]
     nx, ny = int(cx.max()) + 1, int(cy.max()) + 1
     dense = nx * ny <= max(4 * n, 1 << 16)
+    if dense and not local:  # counted in parallel
+        from ._numba import histogram_2d, mutual_info_from_joint
+
+        return float(mutual_info_from_joint(histogram_2d(cx, cy, nx, ny)[0]))
     n_x, n_y = np.bincount(cx), np.bincount(cy)
     if local:
         joint = cx * ny + cy
@@ -46,10 +50,6 @@ def plugin_mutual_info(cx: Codes, cy: Codes, *, local: bool = False) -> Any:
             _, inverse, counts = np.unique(joint, return_inverse=True, return_counts=True)
             n_xy = counts[inverse.reshape(-1)]
         return np.log(n * n_xy / (n_x[cx] * n_y[cy].astype(np.float64)))
-    if dense:  # counted in parallel
-        from ._numba import histogram_2d, mutual_info_from_joint
-
-        return float(mutual_info_from_joint(histogram_2d(cx, cy, nx, ny)[0]))
     from ._numba.sparse import mutual_info_from_cells
 
     pairs, n_xy = np.unique(cx * ny + cy, return_counts=True)

@@ -495,3 +495,14 @@ def test_sparse_tables_at_larger_n_stay_linear():
     fastit.mutual_info(x[:1000], y[:1000], method="binned", bins=10**6)
     peak, _ = _memory.peak_increase(lambda: fastit.mutual_info(x, y, method="binned", bins=10**6))
     assert peak < 40 * n * 8, peak / MiB  # a few int64 arrays of n codes
+
+
+def test_local_plugin_values_of_many_labels_without_a_dense_table():
+    rng = np.random.default_rng(16)
+    x = rng.integers(0, 400, 600)  # 400 x 400 possible cells: past the dense bound
+    y = (x + rng.integers(0, 3, 600)) % 400
+    local = fastit.mutual_info(x, y, x_discrete=True, y_discrete=True, local=True, correction=None)
+    assert local.mean() == pytest.approx(plugin_mi_from_codes(x, y), abs=1e-12)
+    assert fastit.discrete_mutual_info(x, y, correction=None) == pytest.approx(
+        plugin_mi_from_codes(x, y), abs=1e-12
+    )
