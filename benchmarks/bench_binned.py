@@ -56,3 +56,26 @@ def test_pairwise_binned(benchmark):
     assert got[3, 7] == pytest.approx(
         fastit.mutual_info(m[:, 3], m[:, 7], method="binned", bins=16), abs=1e-12
     )
+
+
+@pytest.mark.benchmark(group="binned-mi-sparse")
+@pytest.mark.parametrize(("n", "bins"), [(300, 10**9), (10**5, 10**6)])
+def test_binned_mi_sparse(benchmark, n, bins):
+    """Tables far larger than the data: counted by sorting the samples' cells."""
+    x, y = gaussian(n)
+    step_x, step_y = (x.max() - x.min()) / bins, (y.max() - y.min()) / bins
+    cx = np.minimum(np.floor((x - x.min()) / step_x), bins - 1)
+    cy = np.minimum(np.floor((y - y.min()) / step_y), bins - 1)
+    fastit.mutual_info(x[:100], y[:100], method="binned", bins=bins)
+    got = benchmark(fastit.mutual_info, x, y, method="binned", bins=bins, correction=None)
+    # (the floor of the scaled value is the bin away from edges: enough at this tolerance)
+    expected = fastit.discrete_mutual_info(cx, cy, correction=None)
+    assert got == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.benchmark(group="nsb")
+def test_nsb_many_outcomes(benchmark):
+    labels = np.arange(10**5).repeat(2)
+    fastit.discrete_entropy(labels[:100], correction="nsb")
+    got = benchmark(fastit.discrete_entropy, labels, correction="nsb")
+    assert got == pytest.approx(np.log(10**5), abs=0.01)

@@ -110,8 +110,22 @@ def as_radii(radii: Any, n: int) -> FloatArray:
     return r
 
 
+def _missing_object(value: Any) -> bool:
+    """Whether one object label is a missing value: None, a float NaN, NaT, pandas.NA."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN and NaT differ from themselves
+    except (TypeError, ValueError):  # pandas.NA has no truth value; arrays are labels
+        return type(value).__name__ == "NAType"
+
+
 def as_labels(a: Any, name: str) -> tuple[npt.NDArray[np.int64], int]:
-    """Discrete samples of any type as codes 0..m-1 (rows of a 2-D array are joint symbols)."""
+    """Discrete samples of any type as codes 0..m-1 (rows of a 2-D array are joint symbols).
+
+    Missing labels of every kind (float NaN, None, NaN or NaT objects, pandas.NA, NaT
+    datetimes) are refused, as are infinite floats: a missing value is not a category.
+    """
     if a is None:
         raise TypeError(f"{name} is None; pass an array of labels of shape (n,) or (n, d)")
     arr = _to_numpy(a, name)
@@ -119,9 +133,17 @@ def as_labels(a: Any, name: str) -> tuple[npt.NDArray[np.int64], int]:
         raise ValueError(f"{name} has shape {arr.shape}; pass labels of shape (n,) or (n, d)")
     if arr.shape[0] == 0:
         raise ValueError(f"{name} is empty; pass at least 2 samples")
-    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+    if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinite labels; remove them first")
+    if arr.dtype.kind in "mM" and np.isnat(arr).any():
+        raise ValueError(f"{name} contains missing (NaT) labels; remove or fill them first")
     if arr.dtype.kind == "O":
+        missing = sum(map(_missing_object, arr.ravel().tolist()))
+        if missing:
+            raise ValueError(
+                f"{name} contains {missing} missing labels (None, NaN, NaT or pandas.NA); "
+                "remove or fill them first"
+            )
         try:
             arr = arr.astype(str)
         except (TypeError, ValueError) as err:
@@ -142,7 +164,9 @@ def _small_integer_codes(arr: np.ndarray[Any, Any]) -> tuple[npt.NDArray[np.int6
     """Codes of integer labels in a narrow range without sorting: O(n), not O(n log n).
 
     The same codes as ``numpy.unique(arr, return_inverse=True)`` (sorted label order).
-    None when the range is too wide for a lookup table.
+    None when the range is too wide for a lookup table. Offsets from the smallest label
+    are taken in the array's own type (exact, they are small), so uint64 labels beyond
+    int64 work too.
     """
     from ._numba.labels import rank_codes
 
@@ -151,10 +175,13 @@ def _small_integer_codes(arr: np.ndarray[Any, Any]) -> tuple[npt.NDArray[np.int6
     lo, hi = int(arr.min()), int(arr.max())
     if hi - lo >= max(4 * arr.shape[0], 1 << 16):
         return None
-    arr = np.ascontiguousarray(arr)
-    present = np.bincount(np.subtract(arr, lo, dtype=np.int64), minlength=hi - lo + 1) > 0
+    if arr.dtype == np.uint64:
+        offsets = (arr - np.uint64(lo)).astype(np.int64)
+    else:
+        offsets = np.subtract(arr, lo, dtype=np.int64)
+    present = np.bincount(offsets, minlength=hi - lo + 1) > 0
     rank = np.cumsum(present, dtype=np.int64) - 1
-    return rank_codes(arr, lo, rank), int(present.sum())
+    return rank_codes(offsets, 0, rank), int(present.sum())
 
 
 def same_length(n: int, other: np.ndarray[Any, Any], name: str, reference: str = "x") -> None:

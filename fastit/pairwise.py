@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -16,52 +16,123 @@ from ._validation import (
     n_threads,
     same_length,
 )
-from .binning import bin_edges_per_column
+from .binning import bins_per_column, n_bins_of, split_bins
 
 _METHODS = ("binned", "ksg1", "ksg2", "mixed")
+# Sample visits per compiled call (a fraction of a second): long matrices run as many
+# calls, and Python sees Ctrl-C between them.
+_WORK_PER_CALL = 1 << 26
+
+IntCodes = npt.NDArray[np.int32]
 
 
-def _column_codes(a: FloatArray, bins: Any, name: str) -> tuple[npt.NDArray[np.int32], Any]:
-    """Bin codes of every column, (d, n) int32, computed once for all pairs (filled column
-    by column, so a wide X never holds all its codes as int64 at once)."""
-    from ._numba import bin_codes_edges
-    from ._numba.histogram import bin_codes_uniform, uniform_edges
+class ColumnCodes(NamedTuple):
+    """Bin codes of every column of a sample array, computed once for all pairs."""
 
-    edges = bin_edges_per_column(a, bins, name)
-    codes = np.empty((a.shape[1], a.shape[0]), dtype=np.int32)
-    for c, e in enumerate(edges):
-        if np.array_equal(e, uniform_edges(e[0], e[-1], len(e) - 1)):
-            # Equal-width edges (ints and NumPy's rules): an arithmetic guess checked
-            # against the exact edges, instead of a binary search per value.
-            codes[c] = bin_codes_uniform(a[:, c], e[0], e[-1], len(e) - 1)
-        else:
-            codes[c] = bin_codes_edges(a[:, c], e)
-    return codes, np.array([len(e) - 1 for e in edges], dtype=np.int64)
+    codes: IntCodes  # (d, n): column i holds codes in [0, bounds[i])
+    bounds: npt.NDArray[np.int64]  # (d,)
+    alphabets: list[int]  # (d,) bin counts: NSB's alphabets
 
 
-def _binned_pairs(
-    xa: FloatArray, ya: FloatArray, rows: Any, cols: Any, bins: Any, correction: str | None
+def column_codes(a: FloatArray, bins: Any, name: str) -> ColumnCodes:
+    """Bin codes of every column, (d, n) int32, filled column by column (a wide X never
+    holds all its codes as int64 at once). A column with more bins than
+    ``dense_cells(n)`` is re-coded to its occupied bins, so no code exceeds that bound."""
+    from .binned import column_codes as codes_of
+    from .binned import compact, dense_cells
+
+    n = a.shape[0]
+    columns = bins_per_column(a, bins, name)
+    codes = np.empty((a.shape[1], n), dtype=np.int32)
+    bounds = np.empty(a.shape[1], dtype=np.int64)
+    for c, b in enumerate(columns):
+        column, size = codes_of(a[:, c : c + 1], [b])[0], n_bins_of(b)
+        if size > dense_cells(n):
+            column, size = compact(column, size)
+        codes[c], bounds[c] = column, size
+    return ColumnCodes(codes, bounds, [n_bins_of(b) for b in columns])
+
+
+def _column_codes(a: FloatArray, bins: Any, name: str) -> tuple[IntCodes, Any]:
+    """(codes, bounds) of :func:`column_codes` (the form ``fastit.distributed`` uses)."""
+    found = column_codes(a, bins, name)
+    return found.codes, found.bounds
+
+
+def _blocks(total: int, per_block: int) -> list[slice]:
+    return [slice(s, min(s + per_block, total)) for s in range(0, total, per_block)]
+
+
+def binned_pair_values(
+    x: ColumnCodes,
+    y: ColumnCodes,
+    rows: npt.NDArray[np.int64],
+    cols: npt.NDArray[np.int64],
+    correction: str | None,
+    threads: int,
 ) -> FloatArray:
-    from ._entropy_estimators import entropy_from_counts
-    from ._numba import histogram_2d
-    from ._numba.pairwise import pairwise_binned_mi
+    """I(X_i; Y_j) in nats for the pairs (rows[t], cols[t]), each as
+    ``fastit.mutual_info(..., method="binned")`` computes it.
 
-    cx, sx = _column_codes(xa, bins, "X")
-    cy, sy = (cx, sx) if ya is xa else _column_codes(ya, bins, "Y")
+    Plug-in and Miller-Madow run in compiled code, on blocks of pairs sized to take a
+    fraction of a second each (Ctrl-C is seen between them); the result is the same for
+    every block size and thread count. Other corrections estimate each table here.
+    """
+    n = x.codes.shape[1]
     if correction in (None, "miller-madow"):
-        return np.asarray(
-            pairwise_binned_mi(cx, sx, cy, sy, rows, cols, correction == "miller-madow")
-        )
-    # Other corrections need the whole table of each pair: counted in parallel, estimated here.
-    out = np.empty(len(rows))
-    for t, (i, j) in enumerate(zip(rows, cols, strict=True)):
-        table, _ = histogram_2d(cx[i].astype(np.int64), cy[j].astype(np.int64), sx[i], sy[j])
-        out[t] = (
-            entropy_from_counts(table.sum(axis=1), correction, sx[i])
-            + entropy_from_counts(table.sum(axis=0), correction, sy[j])
-            - entropy_from_counts(table.ravel(), correction, sx[i] * sy[j])
-        )
+        from ._numba.pairwise import column_entropies, pair_joint_entropies
+        from .binned import dense_cells
+
+        mm = correction == "miller-madow"
+        entropies = []
+        for side in (x, y):
+            per_column = max(threads, _WORK_PER_CALL // (n + int(side.bounds.max())))
+            h = [
+                column_entropies(side.codes[b], side.bounds[b], mm)
+                for b in _blocks(side.codes.shape[0], per_column)
+            ]
+            entropies.append(np.concatenate(h))
+        hx, hy = entropies
+        widest = min(int(x.bounds.max()) * int(y.bounds.max()), dense_cells(n))
+        per_call = max(threads, _WORK_PER_CALL // (n + widest))
+        per_chunk = max(1, min(64, per_call // (4 * threads)))
+        joint = np.empty(rows.size)
+        for b in _blocks(rows.size, per_call):
+            joint[b] = pair_joint_entropies(
+                x.codes, x.bounds, y.codes, y.bounds, rows[b], cols[b], mm, per_chunk
+            )
+        return np.asarray(hx[rows] + hy[cols] - joint)
+    from .binned import Variable, table_mutual_info
+
+    assert correction is not None
+    out = np.empty(rows.size)
+    for t, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+        vx = Variable(x.codes[i].astype(np.int64), int(x.bounds[i]), x.alphabets[i])
+        vy = Variable(y.codes[j].astype(np.int64), int(y.bounds[j]), y.alphabets[j])
+        out[t] = table_mutual_info(vx, vy, correction)
     return out
+
+
+def _purely_discrete(column: FloatArray) -> bool:
+    """Whether every value of the column occurs at least twice (no continuous part seen)."""
+    _, counts = np.unique(column, return_counts=True)
+    return bool(counts.min() >= 2)
+
+
+def _knn_diagonal(column: FloatArray, method: str, options: dict[str, Any]) -> float:
+    """I(X; X) for the k-NN methods: +inf where X has a continuous part (a value seen
+    once); for a purely discrete X, H(X): the mixed estimator's own estimate of I(X; X)
+    (Gao et al. treat repeated values as atoms), the plug-in entropy for KSG (whose
+    tie-breaking jitter would measure the jitter, not X)."""
+    if not _purely_discrete(column):
+        return float("inf")
+    if method == "mixed":
+        from .estimators import mutual_info
+
+        return float(mutual_info(column, column, **options))
+    from .discrete import discrete_entropy
+
+    return discrete_entropy(column, correction=None)
 
 
 def pairwise_mutual_info(
@@ -91,14 +162,19 @@ def pairwise_mutual_info(
         corrections estimate each table in Python, which is slower). The k-NN methods call
         :func:`fastit.mutual_info` per pair.
     bins, correction, k, base, n_jobs, random_state
-        As in :func:`fastit.mutual_info`.
+        As in :func:`fastit.mutual_info`. A per-column ``bins`` list has one entry per
+        column of X, or of X and Y together when Y is given. Long binned matrices run as
+        many short compiled calls, so Ctrl-C interrupts them within about a second.
 
     Returns
     -------
     ndarray of shape (p, p) or (p, q)
         In nats unless ``base`` says otherwise. The diagonal of the (p, p) matrix is
-        I(X_i; X_i): the entropy of the binned column for ``"binned"``, and +inf for the
-        k-NN methods (a continuous variable shares infinite information with itself).
+        I(X_i; X_i) = H(X_i): for ``"binned"`` the entropy of the binned column (with the
+        correction); for the k-NN methods +inf where the column has a continuous part
+        (some value occurs once: a continuous variable shares infinite information with
+        itself), and for a purely discrete column (every value repeats) its entropy: the
+        estimate of ``"mixed"`` itself, the plug-in entropy for ``"ksg1"``/``"ksg2"``.
 
     References
     ----------
@@ -137,10 +213,13 @@ def pairwise_mutual_info(
     if method == "binned":
         import numba
 
+        spec_x, spec_y = (bins, bins) if Y is None else split_bins(bins, (p, q), ("X", "Y"))
         old = numba.get_num_threads()
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))  # type: ignore[attr-defined]
         try:
-            values = _binned_pairs(xa, ya, rows, cols, bins, correction)
+            cx = column_codes(xa, spec_x, "X")
+            cy = cx if Y is None else column_codes(ya, spec_y, "Y")
+            values = binned_pair_values(cx, cy, rows, cols, correction, threads)
         finally:
             numba.set_num_threads(old)
     else:
@@ -149,7 +228,9 @@ def pairwise_mutual_info(
         options = {"k": k, "method": method, "n_jobs": threads, "random_state": random_state}
         values = np.array(
             [
-                np.inf if Y is None and i == j else mutual_info(xa[:, i], ya[:, j], **options)
+                _knn_diagonal(xa[:, i], method, options)
+                if Y is None and i == j
+                else mutual_info(xa[:, i], ya[:, j], **options)
                 for i, j in zip(rows, cols, strict=True)
             ]
         )

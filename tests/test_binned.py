@@ -120,7 +120,8 @@ def test_results_do_not_depend_on_the_thread_count():
         ({"bins": "bogus"}, ValueError, "bins must be an int"),
         ({"bins": [0.0, -1.0, 2.0]}, ValueError, "strictly increasing"),
         ({"bins": [-1.0, 0.0, 1.0]}, ValueError, "outside the bin edges"),
-        ({"bins": ["a", "b"]}, TypeError, "bins has dtype"),
+        ({"bins": [[0.0, "a"]]}, TypeError, "bins has dtype"),
+        ({"bins": ["a"]}, ValueError, "bins must be an int"),
         ({"correction": "bayes"}, ValueError, "correction must be one of"),
         ({"local": True}, ValueError, "local values are not available"),
     ],
@@ -135,7 +136,7 @@ def test_bad_input(kwargs, error, match):
 
 def test_explicit_edges_for_each_column():
     x2 = np.column_stack([X, X])
-    with pytest.raises(ValueError, match="one list of edges per column"):
+    with pytest.raises(ValueError, match="one specification per column"):
         fastit.differential_entropy(x2, method="histogram", bins=np.linspace(-9, 9, 5))
     per_column = [np.linspace(-9, 9, 5), np.linspace(-9, 9, 7)]
     got = fastit.differential_entropy(x2, method="histogram", bins=per_column, correction=None)

@@ -56,13 +56,29 @@ def test_mutual_info_is_a_sum_of_entropies_with_the_same_correction(correction):
     assert fastit.discrete_mutual_info(X, Y, correction=correction) == pytest.approx(expected)
 
 
-def test_nsb_mutual_info_uses_the_product_alphabet():
-    from fastit._entropy_estimators import nsb
+def test_nsb_mutual_info_gives_the_joint_a_range_of_alphabets():
+    from fastit._entropy_estimators import OutcomeRange, nsb
 
     mx, my = len(np.unique(X)), len(np.unique(Y))
     pairs = np.unique(np.column_stack([X, Y]), axis=0, return_counts=True)[1]
-    expected = nsb(np.bincount(X), mx) + nsb(np.bincount(Y), my) - nsb(pairs, mx * my)
+    joint = OutcomeRange(max(mx, my), mx * my)
+    expected = nsb(np.bincount(X), mx) + nsb(np.bincount(Y), my) - nsb(pairs, joint)
     assert fastit.discrete_mutual_info(X, Y, correction="nsb") == pytest.approx(expected)
+    # Given alphabets replace the observed ones, in every term.
+    given = (10, 8)
+    expected = nsb(np.bincount(X), 10) + nsb(np.bincount(Y), 8) - nsb(pairs, OutcomeRange(10, 80))
+    got = fastit.discrete_mutual_info(X, Y, correction="nsb", n_outcomes=given)
+    assert got == pytest.approx(expected)
+    assert fastit.discrete_entropy(X, correction="nsb", n_outcomes=10) == pytest.approx(
+        nsb(np.bincount(X), 10)
+    )
+    cmi = fastit.discrete_conditional_mutual_info(X, Y, Z, correction="nsb", n_outcomes=(6, 6, 3))
+    assert cmi == pytest.approx(
+        fastit.discrete_conditional_mutual_info(X, Y, Z, correction="nsb"), abs=1e-12
+    )  # 6, 6 and 3 are the observed alphabets
+    assert fastit.discrete_joint_entropy(
+        X, Y, correction="nsb", n_outcomes=(None, 8)
+    ) == pytest.approx(nsb(pairs, OutcomeRange(8, 48)))
 
 
 def test_plugin_conditional_mutual_info_is_the_defining_sum():
@@ -123,6 +139,44 @@ def test_plugin_mi_bounds_symmetry_and_relabelling(data):
         (lambda: fastit.discrete_entropy([]), ValueError, "x is empty"),
         (lambda: fastit.discrete_entropy(X, base=1), ValueError, "base"),
         (lambda: fastit.discrete_joint_entropy(), TypeError, "at least one"),
+        (lambda: fastit.discrete_entropy(X, n_outcomes=9), ValueError, "correction='nsb' only"),
+        (
+            lambda: fastit.discrete_entropy(X, correction="nsb", n_outcomes=4),
+            ValueError,
+            "n_outcomes for x is 4, but x has 6 distinct labels",
+        ),
+        (
+            lambda: fastit.discrete_entropy(X, correction="nsb", n_outcomes=6.5),
+            TypeError,
+            "n_outcomes for x must be an int",
+        ),
+        (
+            lambda: fastit.discrete_mutual_info(X, Y, correction="nsb", n_outcomes=6),
+            ValueError,
+            "one alphabet size",
+        ),
+        (
+            lambda: fastit.discrete_mutual_info(X, Y, correction="nsb", n_outcomes=(6, 5)),
+            ValueError,
+            "n_outcomes for y is 5",
+        ),
+        (lambda: fastit.discrete_entropy([1.0, np.nan]), ValueError, "x contains NaN"),
+        (lambda: fastit.discrete_entropy(["a", None, "a"]), ValueError, "x contains 1 missing"),
+        (
+            lambda: fastit.discrete_mutual_info(X[:3], np.array(["a", np.nan, "b"], dtype=object)),
+            ValueError,
+            "y contains 1 missing",
+        ),
+        (
+            lambda: fastit.discrete_entropy(np.array(["2020-01-01", "NaT"], dtype="M8[D]")),
+            ValueError,
+            "x contains missing \\(NaT\\)",
+        ),
+        (
+            lambda: fastit.discrete_entropy(np.array([[1, None], [1, 2]], dtype=object)),
+            ValueError,
+            "x contains 1 missing",
+        ),
     ],
 )
 def test_bad_input(call, error, match):
@@ -136,6 +190,9 @@ def test_bad_input(call, error, match):
         np.array([-128, 127, 0, 5, 5, -128], dtype=np.int8),  # range wider than int8
         np.array([True, False, True, True]),
         np.array([7, 7, 7], dtype=np.uint64),
+        np.array([2**64 - 1, 2**64 - 2, 2**63, 2**64 - 1], dtype=np.uint64),  # beyond int64
+        np.array([2**63 + 5, 2**63 + 5, 3], dtype=np.uint64),  # a range too wide for a table
+        np.array([-(2**63), -(2**63) + 3, -(2**63)], dtype=np.int64),
         rng.integers(-3, 40, 500).astype(np.int32),
         rng.integers(0, 2**40, 50),  # too wide for a lookup table: sorted instead
     ],

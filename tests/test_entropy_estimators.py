@@ -7,6 +7,7 @@ from scipy.integrate import quad
 from scipy.special import digamma, gammaln, polygamma
 from scipy.stats import entropy as scipy_entropy
 
+import fastit
 from fastit import _entropy_estimators as est
 
 rng = np.random.default_rng(42)
@@ -90,7 +91,12 @@ def nsb_by_quadrature(counts, k):
     [([3, 1, 1, 5, 2, 4, 4], 10), ([1, 1, 1], 50), ([7, 1], 2), ([1] * 5 + [2] * 3, 100)],
 )
 def test_nsb_matches_quadrature(counts, k):
-    assert est.nsb(counts, k) == pytest.approx(nsb_by_quadrature(counts, k), abs=1e-7)
+    if max(counts) == 1:  # no outcome seen twice: the estimate is the prior's, and says so
+        with pytest.warns(fastit.EstimationWarning, match="none of the 3 observed"):
+            got = est.nsb(counts, k)
+    else:
+        got = est.nsb(counts, k)
+    assert got == pytest.approx(nsb_by_quadrature(counts, k), abs=1e-7)
 
 
 def test_nsb_rejects_fewer_outcomes_than_observed():

@@ -26,7 +26,9 @@ from fastit._numba import (
     mutual_info_from_joint,
     uniform_edges,
 )
+from fastit._numba.histogram import uniform_edges_at, uniform_edges_distinct
 from fastit._numba.scan import finite_range_pair
+from fastit._numba.sparse import mutual_info_from_cells, sorted_entropy
 
 HYPO = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -563,3 +565,84 @@ def _user_entropy(x: np.ndarray) -> float:
 def test_kernels_callable_from_user_njit_code() -> None:
     x = np.array([0.1, 0.3, 0.6, 0.9, 1.0, 0.0, 0.55, 0.8])
     assert _user_entropy(x) == pytest.approx(scipy.stats.entropy([2, 1, 2, 3]), rel=1e-14)
+
+
+# --------------------------------------------------------------------------- edges on the fly
+
+magnitudes = st.sampled_from([1e-300, 1e-8, 1.0, 1e6, 1e15, 1e300])
+
+
+@HYPO
+@given(
+    centre=st.floats(-1.0, 1.0),
+    magnitude=magnitudes,
+    ulps=st.integers(1, 10_000),
+    n_bins=st.integers(1, 3000),
+)
+def test_distinct_edges_test_is_exact_or_sound(centre, magnitude, ulps, n_bins) -> None:
+    # Ranges from a few ulps wide (edges repeat) to wide ones.
+    lo = centre * magnitude
+    hi = lo + ulps * np.spacing(abs(lo)) * max(1.0, n_bins / 64)
+    if not (np.isfinite(hi) and lo < hi):
+        return
+    distinct = bool((np.diff(np.linspace(lo, hi, n_bins + 1)) > 0).all())
+    assert uniform_edges_distinct(lo, hi, n_bins, True) == distinct
+    if uniform_edges_distinct(lo, hi, n_bins, False):  # the O(1) test never vouches wrongly
+        assert distinct
+
+
+@pytest.mark.parametrize(("lo", "hi", "n_bins"), UNIFORM_CASES)
+def test_edges_at_chosen_indices_are_linspace(lo: float, hi: float, n_bins: int) -> None:
+    idx = np.random.default_rng(n_bins).integers(0, n_bins + 1, 50)
+    assert np.array_equal(
+        uniform_edges_at(lo, hi, n_bins, idx), np.linspace(lo, hi, n_bins + 1)[idx]
+    )
+
+
+@pytest.mark.parametrize("n_bins", [1, 2, 3, 10, 1000])
+@pytest.mark.parametrize(("lo", "hi"), [(-1e308, 1e308), (-1.7e308, 1.0), (-5.0, 1.79e308)])
+def test_ranges_whose_width_overflows_get_halved_edges(lo: float, hi: float, n_bins: int) -> None:
+    edges = uniform_edges(lo, hi, n_bins)
+    assert (edges[0], edges[-1]) == (lo, hi)
+    assert (np.diff(edges / 2) > 0).all()  # strictly increasing (the halves do not overflow)
+    rng = np.random.default_rng(n_bins)
+    x = np.concatenate([edges, rng.uniform(-1.0, 1.0, 500) * min(-lo, hi), [np.nan]])
+    assert np.array_equal(bin_codes_uniform(x, lo, hi, n_bins), codes_np(x, edges))
+    y = np.zeros_like(x)
+    counts, skipped = joint_counts_uniform(x, y, lo, hi, -1.0, 1.0, n_bins, 1)
+    assert np.array_equal(counts[:, 0], np.bincount(codes_np(x, edges)[:-1], minlength=n_bins))
+    assert skipped == 1
+
+
+@HYPO
+@given(counts=hnp.arrays(np.int64, st.integers(1, 60), elements=st.integers(0, 50)))
+def test_sorted_entropy_and_sparse_mutual_info(counts: np.ndarray) -> None:
+    if counts.sum() == 0:
+        return
+    keys = np.repeat(np.arange(counts.size, dtype=np.int64) * 7, counts)
+    n = keys.size
+    h, distinct = sorted_entropy(np.random.default_rng(0).permutation(keys), n)
+    assert h == pytest.approx(scipy.stats.entropy(counts), abs=1e-12)
+    assert distinct == np.count_nonzero(counts)
+    table = counts[: (counts.size // 3) * 3].reshape(-1, 3)
+    if table.sum() == 0:
+        return
+    cx, cy = np.nonzero(table)
+    got = mutual_info_from_cells(cx, cy, table[cx, cy], table.sum(axis=1), table.sum(axis=0))
+    assert got == pytest.approx(mutual_info_from_joint(table), abs=1e-12)
+
+
+def test_pairwise_kernels_sort_tables_past_the_dense_bound() -> None:
+    from fastit._numba.pairwise import pairwise_binned_mi
+
+    rng = np.random.default_rng(3)
+    n = 500
+    codes = rng.integers(0, n, (3, n)).astype(np.int32)
+    rows, cols = (g.ravel().astype(np.int64) for g in np.indices((3, 3)))
+    dense = pairwise_binned_mi(codes, np.full(3, n), codes, np.full(3, n), rows, cols, True)
+    sparse = pairwise_binned_mi(
+        codes, np.full(3, 10**9), codes, np.full(3, 10**9), rows, cols, True
+    )
+    np.testing.assert_allclose(sparse, dense, rtol=0, atol=1e-12)  # n^2 > 4n: dense sorted too
+    h = [scipy.stats.entropy(np.bincount(c)) + (np.unique(c).size - 1) / (2 * n) for c in codes]
+    assert sparse[0] == pytest.approx(h[0], abs=1e-12)  # I(X; X) = H(X), Miller-Madow

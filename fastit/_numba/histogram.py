@@ -21,6 +21,7 @@ exact anyway).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numba
@@ -41,7 +42,10 @@ __all__ = [
     "histogram_2d",
     "histogram_nd",
     "joint_counts_uniform",
+    "uniform_edge",
     "uniform_edges",
+    "uniform_edges_at",
+    "uniform_edges_distinct",
 ]
 
 # Below this many samples per block a thread is not worth starting.
@@ -77,6 +81,86 @@ def _block(n: int, n_blocks: int, b: int) -> tuple[int, int]:
 
 
 @kernel
+def _ulp(v: float) -> float:
+    """The spacing of float64 numbers at magnitude |v| (the unit in the last place)."""
+    m, e = math.frexp(abs(v))
+    # (Subnormal numbers are all 5e-324 apart.)
+    return max(math.ldexp(1.0, e - 53), 5e-324) if m != 0.0 else 5e-324
+
+
+@kernel
+def _uniform_step(lo: float, hi: float, n_bins: int) -> tuple[float, int]:
+    r"""``(step, mode)`` of the equal-width edges of :func:`uniform_edge`.
+
+    Mode 0: :math:`e_i = i \cdot step + lo` with :math:`step = (hi - lo) / n_{bins}`
+    (``np.linspace``); mode 1: :math:`e_i = (i / n_{bins}) (hi - lo) + lo` where that step
+    underflows to 0 (NumPy's fallback); mode 2: :math:`e_i = 2 (lo / 2 + i \cdot step)`
+    with :math:`step = (hi / 2 - lo / 2) / n_{bins}` where :math:`hi - lo` overflows (NumPy
+    has no edges there; halving and doubling are exact).
+    """
+    delta = hi - lo
+    if not np.isfinite(delta):
+        return (0.5 * hi - 0.5 * lo) / n_bins, 2
+    step = delta / n_bins
+    if step == 0.0:
+        return 0.0, 1
+    return step, 0
+
+
+@kernel
+def uniform_edge(i: int, lo: float, hi: float, n_bins: int, step: float, mode: int) -> float:
+    """Edge ``i`` (0 <= i <= n_bins) of the equal-width bins, ``np.linspace``'s value
+    bit for bit where NumPy has one; ``(step, mode)`` from ``_uniform_step``."""
+    if i >= n_bins:
+        return hi
+    index = float(i)
+    if mode == 0:
+        return index * step + lo
+    if mode == 1:
+        return (index / n_bins) * (hi - lo) + lo
+    return 2.0 * (0.5 * lo + index * step)
+
+
+@kernel
+def uniform_edges_distinct(lo: float, hi: float, n_bins: int, exhaustive: bool) -> bool:
+    """Whether the ``n_bins + 1`` equal-width edges are strictly increasing.
+
+    In O(1) when the step is a normal number above 4 ulps of the largest magnitude
+    involved (each edge is then within 2 ulps of its exact value, so consecutive edges
+    cannot meet); otherwise
+    every edge is compared with the next when ``exhaustive``, and False is returned
+    without looking when not.
+    """
+    step, mode = _uniform_step(lo, hi, n_bins)
+    # (In mode 2 consecutive edges are 2 * step apart, and |lo|, |hi| bound every term.
+    # A subnormal step carries an absolute rounding error, which n steps multiply.)
+    big = max(abs(lo), abs(hi), abs(hi - lo) if mode == 0 else 0.0)
+    if mode != 1 and step >= np.finfo(np.float64).tiny and step > 4.0 * _ulp(big):
+        return True
+    if not exhaustive:
+        return False
+    previous = lo
+    for i in range(1, n_bins + 1):
+        edge = uniform_edge(i, lo, hi, n_bins, step, mode)
+        if not previous < edge:
+            return False
+        previous = edge
+    return True
+
+
+@kernel
+def _check_uniform(lo: float, hi: float, n_bins: int) -> None:
+    if n_bins < 1:
+        raise ValueError("n_bins must be at least 1")
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError("lo and hi must be finite")
+    if not lo < hi:
+        raise ValueError("lo must be smaller than hi")
+    if not uniform_edges_distinct(lo, hi, n_bins, True):
+        raise ValueError("too many bins for the range: the edges are not strictly increasing")
+
+
+@kernel
 def uniform_edges(lo: float, hi: float, n_bins: int) -> FloatArray:
     r"""The ``n_bins + 1`` equal-width edges, bit for bit ``np.linspace(lo, hi, n_bins + 1)``.
 
@@ -85,7 +169,8 @@ def uniform_edges(lo: float, hi: float, n_bins: int) -> FloatArray:
         \qquad e_{n_{bins}} = hi
 
     (NumPy's own order of operations, including its fallback
-    :math:`e_i = (i / n_{bins}) \cdot (hi - lo) + lo` when the step underflows to 0).
+    :math:`e_i = (i / n_{bins}) \cdot (hi - lo) + lo` when the step underflows to 0; where
+    :math:`hi - lo` overflows, the halved form of :func:`uniform_edge`).
 
     Raises
     ------
@@ -94,25 +179,24 @@ def uniform_edges(lo: float, hi: float, n_bins: int) -> FloatArray:
         empty range by 0.5 on each side; the caller does that), or the edges are not
         strictly increasing ("too many bins for the data range", as in NumPy).
     """
-    if n_bins < 1:
-        raise ValueError("n_bins must be at least 1")
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        raise ValueError("lo and hi must be finite")
-    if not lo < hi:
-        raise ValueError("lo must be smaller than hi")
+    _check_uniform(lo, hi, n_bins)
+    step, mode = _uniform_step(lo, hi, n_bins)
     edges = np.empty(n_bins + 1, np.float64)
-    delta = hi - lo
-    step = delta / n_bins
     for i in range(n_bins + 1):
-        if step == 0.0:
-            edges[i] = (np.float64(i) / n_bins) * delta + lo
-        else:
-            edges[i] = np.float64(i) * step + lo
-    edges[n_bins] = hi
-    for i in range(n_bins):
-        if not edges[i] < edges[i + 1]:
-            raise ValueError("too many bins for the range: the edges are not strictly increasing")
+        edges[i] = uniform_edge(i, lo, hi, n_bins, step, mode)
     return edges
+
+
+@kernel
+def uniform_edges_at(lo: float, hi: float, n_bins: int, indices: IntArray) -> FloatArray:
+    """Equal-width edges ``indices`` (each in [0, n_bins]) without the others:
+    ``np.linspace(lo, hi, n_bins + 1)[indices]`` where NumPy has edges."""
+    _check_uniform(lo, hi, n_bins)
+    step, mode = _uniform_step(lo, hi, n_bins)
+    out = np.empty(indices.shape[0], np.float64)
+    for t in range(indices.shape[0]):
+        out[t] = uniform_edge(indices[t], lo, hi, n_bins, step, mode)
+    return out
 
 
 @kernel
@@ -184,8 +268,9 @@ def bin_codes_edges(x: NDArray[Any], edges: FloatArray) -> IntArray:
 
 
 @kernel
-def _uniform_setup(lo: float, hi: float, n_bins: int) -> tuple[FloatArray, float, float]:
-    r"""Exact edges, the scale :math:`n_{bins} / (hi - lo)` and the guess tolerance.
+def _uniform_setup(lo: float, hi: float, n_bins: int) -> tuple[float, int, float, float]:
+    r"""``(step, mode, scale, tol)``: the edges' step and mode (``_uniform_step``), the
+    scale :math:`n_{bins} / (hi - lo)` and the guess tolerance.  The range is checked.
 
     With :math:`t(v) = (v - lo)\, n_{bins} / (hi - lo)` in exact arithmetic, the
     computed guess :math:`f = \mathrm{fl}(\mathrm{fl}(v - lo) \cdot scale)` is within
@@ -193,42 +278,66 @@ def _uniform_setup(lo: float, hi: float, n_bins: int) -> tuple[FloatArray, float
     :math:`|t(e_i) - i| \le 3\epsilon\, n_{bins} + \epsilon M\, scale` with
     :math:`M = \max(|lo|, |hi|)`.  So when the fractional part of :math:`f` is at
     least ``tol`` away from 0 and 1, :math:`\lfloor f \rfloor` is the exact bin; ``tol``
-    is more than twice that bound.  Only values within ``tol`` of an edge (in bins) are checked
-    against the edges.  A tolerance of 1 (extreme ranges, subnormal widths) sends every
-    value through the edge comparisons.
+    is more than twice that bound.  Only values within ``tol`` of an edge (in bins) are
+    checked against the edges.  A tolerance of 1 (extreme ranges, subnormal widths or
+    steps, a range whose width overflows) sends every value through the edge comparisons.
     """
-    edges = uniform_edges(lo, hi, n_bins)
+    _check_uniform(lo, hi, n_bins)
+    step, mode = _uniform_step(lo, hi, n_bins)
     width = hi - lo
     scale = n_bins / width
     eps = np.finfo(np.float64).eps
     big = max(abs(lo), abs(hi))
     tol = 16.0 * eps * (n_bins + big * scale)
-    if not (np.isfinite(scale) and width >= np.finfo(np.float64).tiny and tol < 0.25):
+    tiny = np.finfo(np.float64).tiny
+    if not (mode == 0 and np.isfinite(scale) and width >= tiny and step >= tiny):
         tol = 1.0
-    return edges, scale, tol
+    if not tol < 0.25:
+        tol = 1.0
+    return step, mode, scale, tol
+
+
+@kernel
+def _uniform_search(
+    v: float, first: int, last: int, lo: float, hi: float, n_bins: int, step: float, mode: int
+) -> int:
+    """The largest bin c in [first, last] whose lower edge is <= v (edge ``first`` is)."""
+    while first < last:
+        mid = (first + last + 1) >> 1
+        if uniform_edge(mid, lo, hi, n_bins, step, mode) <= v:
+            first = mid
+        else:
+            last = mid - 1
+    return first
 
 
 @kernel
 def _uniform_code(
-    v: float, lo: float, hi: float, scale: float, tol: float, edges: FloatArray, n_bins: int
+    v: float, lo: float, hi: float, n_bins: int, step: float, mode: int, scale: float, tol: float
 ) -> int:
     """Code of one value for equal-width bins: the arithmetic guess when it is provably
-    right (see ``_uniform_setup``), otherwise a walk to the bin whose exact edges hold v."""
+    right (see ``_uniform_setup``), otherwise the bin whose exact edges hold v (the guess
+    checked against its two edges, and a binary search over the edges if it misses)."""
     # Written so that NaN fails the test.
     if not (v >= lo and v <= hi):
         return -1
-    f = (v - lo) * scale
-    if f < n_bins:
+    if mode == 2:  # the width overflows: guess from halved values
+        f = (0.5 * v - 0.5 * lo) / step
+    else:
+        f = (v - lo) * scale
+    if f >= 0.0 and f < n_bins:
         c = int(f)
         frac = f - c
         if frac >= tol and frac < 1.0 - tol:
             return c
-    else:
+    elif f >= n_bins:
         c = n_bins - 1
-    while c > 0 and v < edges[c]:
-        c -= 1
-    while c < n_bins - 1 and v >= edges[c + 1]:
-        c += 1
+    else:  # negative or NaN (an infinite scale times 0)
+        c = 0
+    if v < uniform_edge(c, lo, hi, n_bins, step, mode):
+        c = _uniform_search(v, 0, c - 1, lo, hi, n_bins, step, mode)
+    elif c < n_bins - 1 and v >= uniform_edge(c + 1, lo, hi, n_bins, step, mode):
+        c = _uniform_search(v, c + 1, n_bins - 1, lo, hi, n_bins, step, mode)
     return c
 
 
@@ -247,8 +356,10 @@ def bin_codes_uniform(x: NDArray[Any], lo: float, hi: float, n_bins: int) -> Int
     bound proves it right; a value that close to an edge is placed by comparisons
     with the exact edges, so values on an edge land where NumPy puts them (``hi``
     itself in the last bin).  (NumPy's 1-D fast path corrects its guess by one bin at
-    most; this walk is never wrong, and agrees with NumPy wherever NumPy's single
-    step suffices, i.e. always outside pathological ranges.)  One parallel pass.
+    most; this search is never wrong, and agrees with NumPy wherever NumPy's single
+    step suffices, i.e. always outside pathological ranges.)  One parallel pass; the
+    edges are computed where needed, never stored, so memory does not grow with
+    ``n_bins``.
 
     Parameters
     ----------
@@ -263,11 +374,11 @@ def bin_codes_uniform(x: NDArray[Any], lo: float, hi: float, n_bins: int) -> Int
     codes : ndarray of int64, shape (n,)
         Bin index in ``[0, n_bins)``, or -1 outside ``[lo, hi]`` and for NaN.
     """
-    edges, scale, tol = _uniform_setup(lo, hi, n_bins)
+    step, mode, scale, tol = _uniform_setup(lo, hi, n_bins)
     n = x.shape[0]
     codes = np.empty(n, np.int64)
     for i in numba.prange(n):
-        codes[i] = _uniform_code(x[i], lo, hi, scale, tol, edges, n_bins)
+        codes[i] = _uniform_code(x[i], lo, hi, n_bins, step, mode, scale, tol)
     return codes
 
 
@@ -510,8 +621,8 @@ def joint_counts_uniform(
         raise ValueError("x and y must have the same length")
     if nx < 1 or ny < 1 or nx * ny >= (1 << 31) - 2:
         raise ValueError("nx and ny must be at least 1, with nx * ny below 2**31 - 2")
-    edges_x, scale_x, tol_x = _uniform_setup(lo_x, hi_x, nx)
-    edges_y, scale_y, tol_y = _uniform_setup(lo_y, hi_y, ny)
+    step_x, mode_x, scale_x, tol_x = _uniform_setup(lo_x, hi_x, nx)
+    step_y, mode_y, scale_y, tol_y = _uniform_setup(lo_y, hi_y, ny)
     # (tol == 1: extreme ranges, maybe an infinite scale; every sample is redone.)
     tol = max(tol_x, tol_y)
     n_cells = nx * ny
@@ -541,8 +652,8 @@ def joint_counts_uniform(
                 table[redo] = 0
                 for t in range(m):
                     if cells[t] == redo:
-                        j = _uniform_code(x[lo + t], lo_x, hi_x, scale_x, tol_x, edges_x, nx)
-                        k = _uniform_code(y[lo + t], lo_y, hi_y, scale_y, tol_y, edges_y, ny)
+                        j = _uniform_code(x[lo + t], lo_x, hi_x, nx, step_x, mode_x, scale_x, tol_x)
+                        k = _uniform_code(y[lo + t], lo_y, hi_y, ny, step_y, mode_y, scale_y, tol_y)
                         table[j * ny + k if (j >= 0) & (k >= 0) else outside] += 1
         partial[b, :] = table[: n_cells + 1]
     counts, n_outside = _sum_rows(partial, n_cells)

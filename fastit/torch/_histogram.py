@@ -50,7 +50,12 @@ p(x,y) ln(p(x,y) / (p(x) p(y))) of the compiled NumPy kernel, clamped at 0 as it
 problem and table) to the host and call ``entropy_from_counts`` per problem. NSB alphabets
 are the NumPy paths' ones: a binned variable has as many outcomes as cells (the product of
 its columns' bin counts, computed as ``fastit.binned`` does), a discrete one the number of
-distinct symbols observed, a pair the product of the two.
+distinct symbols observed, a pair between the larger of the two and their product
+(``fastit._entropy_estimators.joint_outcomes``).
+
+Bin counts whose edge tables would be far larger than the data (more than 8 edges per
+sample, and 2**20) are refused up front: these kernels store the edges of every problem,
+where the NumPy functions compute equal-width edges on the fly and take any count.
 
 Cells of a multi-column variable and of the pair (x, y) are mixed-radix int64 codes; when
 the number of possible cells of all problems together would pass 2**62, the codes are first
@@ -70,10 +75,16 @@ import numpy.typing as npt
 import torch
 from torch import Tensor
 
-from .._entropy_estimators import entropy_from_counts
+from .._entropy_estimators import OutcomeRange, entropy_from_counts, joint_outcomes
 from .._validation import check_correction
-from ..binned import _equal_width_edges
-from ..binning import RULES, bin_edges
+from ..binning import (
+    RULES,
+    bin_edges,
+    check_edge_count,
+    edges_of,
+    equal_width_bins,
+    log_difference,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -117,11 +128,14 @@ def binned_mutual_info(
     correction: str | None,
     x_discrete: bool = False,
     y_discrete: bool = False,
+    n_outcomes: tuple[int | None, int | None] | None = None,
 ) -> Tensor:
     """I(X; Y) in nats of each of the B problems of (B, n, dx) x and (B, n, dy) y.
 
     Continuous variables are binned by ``bins``; discrete ones are labels (``bins`` is not
-    used for them). See the module notes for the semantics.
+    used for them). See the module notes for the semantics. ``n_outcomes`` (NSB only):
+    the alphabet sizes of discrete x and y (None: the labels observed), as
+    ``fastit.discrete_mutual_info``'s.
     """
     correction = check_correction(correction)
     x, y = x.detach(), y.detach()  # counts have no gradient; host copies need detached data
@@ -132,10 +146,15 @@ def binned_mutual_info(
     cells, counts = _histogram(codes, size)
     if correction is None:
         return _plugin_mutual_info(vx, vy, cells, counts, n)
-    ax = ay = axy = None
+    given = _given_outcomes(n_outcomes, 2, correction)
+    for k, discrete, name in zip(given, (x_discrete, y_discrete), ("x", "y"), strict=True):
+        if k is not None and not discrete:
+            raise ValueError(f"n_outcomes for {name}: a binned variable's alphabet is its bins")
+    ax = ay = None
+    axy: list[int | OutcomeRange] | None = None
     if correction == "nsb":
-        ax, ay = _alphabet(vx), _alphabet(vy)
-        axy = [a * b for a, b in zip(ax, ay, strict=True)]
+        ax, ay = _alphabet(vx, given[0], "x"), _alphabet(vy, given[1], "y")
+        axy = [joint_outcomes([a, b]) for a, b in zip(ax, ay, strict=True)]
     return (
         _entropy(vx.counts, n, correction, ax)
         + _entropy(vy.counts, n, correction, ay)
@@ -163,11 +182,13 @@ def binned_entropy(x: Tensor, *, bins: Any, correction: str | None) -> Tensor:
     return _entropy(variable.counts, x.shape[1], correction, variable.alphabet)
 
 
-def discrete_entropy(x: Tensor, *, correction: str | None) -> Tensor:
-    """H(X) in nats of the labels of each problem of (B, n, d) x (rows are joint symbols)."""
+def discrete_entropy(x: Tensor, *, correction: str | None, n_outcomes: int | None = None) -> Tensor:
+    """H(X) in nats of the labels of each problem of (B, n, d) x (rows are joint symbols);
+    ``n_outcomes`` (NSB only) is the alphabet size, by default the labels observed."""
     correction = check_correction(correction)
+    (given,) = _given_outcomes(None if n_outcomes is None else (n_outcomes,), 1, correction)
     variable = _labels(x.detach())
-    alphabet = _alphabet(variable) if correction == "nsb" else None
+    alphabet = _alphabet(variable, given, "x") if correction == "nsb" else None
     return _entropy(variable.counts, x.shape[1], correction, alphabet)
 
 
@@ -222,10 +243,34 @@ def _histogram(codes: Tensor, size: int) -> tuple[Tensor, Tensor]:
     return codes, counts.reshape(batch, size).to(torch.float64)
 
 
-def _alphabet(variable: _Variable) -> list[int]:
+def _given_outcomes(n_outcomes: Any, count: int, correction: str | None) -> list[int | None]:
+    """One given alphabet size (or None) per variable, checked as ``fastit.discrete`` does."""
+    if n_outcomes is None:
+        return [None] * count
+    if correction != "nsb":
+        raise ValueError("n_outcomes is used by correction='nsb' only")
+    if not isinstance(n_outcomes, (list, tuple)) or len(n_outcomes) != count:
+        raise ValueError(
+            f"n_outcomes must give {count} alphabet sizes (or None); got {n_outcomes!r}"
+        )
+    for k in n_outcomes:
+        if k is not None and (isinstance(k, bool) or not isinstance(k, numbers.Integral)):
+            raise TypeError(f"n_outcomes must hold ints or None, got {type(k).__name__}")
+    return [None if k is None else int(k) for k in n_outcomes]
+
+
+def _alphabet(variable: _Variable, given: int | None = None, name: str = "x") -> list[int]:
+    """NSB alphabet per problem: the bins' cells, the given size, or the labels observed."""
     if variable.alphabet is not None:
         return variable.alphabet
-    return [int(m) for m in (variable.counts > 0).sum(dim=1).tolist()]
+    observed = [int(m) for m in (variable.counts > 0).sum(dim=1).tolist()]
+    if given is None:
+        return observed
+    if max(observed) > given:
+        raise ValueError(
+            f"n_outcomes for {name} is {given}, but {name} has {max(observed)} distinct labels"
+        )
+    return [given] * len(observed)
 
 
 # ---------------------------------------------------------------------------- labels
@@ -297,13 +342,18 @@ def _rule_bins(rule: str, lo: FloatArray, hi: FloatArray, n: int) -> IntArray | 
     return sizes
 
 
-def _equal_width(lo: FloatArray, hi: FloatArray, sizes: IntArray, name: str) -> _ColumnEdges:
+def _equal_width(
+    lo: FloatArray, hi: FloatArray, sizes: IntArray, n: int, name: str
+) -> _ColumnEdges:
     """``np.histogram_bin_edges(column, k)`` of every problem, from its min and max.
 
     The operations of ``np.linspace`` elementwise: e_i = i * step + lo, e_k = hi, and
     (i / k) * delta + lo where the step underflows to 0. A row that is not strictly
-    increasing goes through ``fastit.binned``'s own function, which raises NumPy's error.
+    increasing goes through ``fastit.binning``, which raises NumPy's error (or gives the
+    halved edges of a range whose width overflows). Edge tables far larger than the data
+    are refused up front (``fastit.binning.check_edge_count``).
     """
+    check_edge_count(int(sizes.max()), n, name)
     widen = lo == hi  # NumPy's widening of an empty range
     first = np.where(widen, lo - 0.5, lo)
     last = np.where(widen, hi + 0.5, hi)
@@ -321,8 +371,10 @@ def _equal_width(lo: FloatArray, hi: FloatArray, sizes: IntArray, name: str) -> 
                 e[tiny] = (i / k) * delta[tiny, None] + a[tiny, None]
             e[:, -1] = z
             bad = ~(np.diff(e, axis=1) > 0).all(axis=1)
-        for r in np.flatnonzero(bad).tolist():
-            e[r] = _equal_width_edges(float(lo[rows[r]]), float(hi[rows[r]]), k, name)
+        for r in np.flatnonzero(bad).tolist():  # NumPy's error, or the edges of a range
+            # whose width overflows, from fastit.binning
+            exact = equal_width_bins(float(lo[rows[r]]), float(hi[rows[r]]), k, name)
+            e[r] = edges_of(exact, name, n)
         out[rows, : k + 1] = e
     return _ColumnEdges(out, sizes.astype(np.int64))
 
@@ -349,14 +401,14 @@ def _column_edges(
     if isinstance(spec, numbers.Integral):
         if spec < 1:
             raise ValueError(f"bins must be at least 1, got {spec}")
-        return _equal_width(lo, hi, np.full(batch, int(spec), dtype=np.int64), name)
+        return _equal_width(lo, hi, np.full(batch, int(spec), dtype=np.int64), n, name)
     if spec not in RULES:
         bin_edges(np.array([0.0, 1.0]), spec, name)  # raises fastit.binning's error
         raise AssertionError(f"unexpected bins {spec!r}")
     if spec in _RANGE_RULES:
         sizes = _rule_bins(spec, lo, hi, n)
         if sizes is not None:
-            return _equal_width(lo, hi, sizes, name)
+            return _equal_width(lo, hi, sizes, n, name)
     # A rule that needs the data's statistics: the column goes to the host (exact, one copy).
     column = x[:, :, c].to(torch.float64).cpu().numpy()
     return _padded([bin_edges(column[b], spec, name) for b in range(batch)])
@@ -408,8 +460,7 @@ def _width_term(codes: Tensor, chunk: list[_ColumnEdges], sizes: IntArray, n: in
     counts = torch.bincount(keys.reshape(-1), minlength=batch * g * k).reshape(batch, g, k)
     log_width = np.zeros((batch, g, k))
     for j, e in enumerate(chunk):
-        with np.errstate(invalid="ignore"):  # inf - inf in the padding, masked below
-            lw = np.log(np.diff(e.edges, axis=-1))
+        lw = log_difference(e.edges[..., :-1], e.edges[..., 1:])  # NaN in the padding
         inside = np.arange(lw.shape[-1]) < e.sizes[:, None]
         log_width[:, j, : lw.shape[-1]] = np.where(inside, lw, 0.0)
     weighted = counts.to(torch.float64) * torch.tensor(log_width, device=codes.device)
@@ -461,7 +512,9 @@ def _plugin_entropy(counts: Tensor, n: int) -> Tensor:
     return term.masked_fill(counts == 0, 0.0).sum(dim=1)
 
 
-def _entropy(counts: Tensor, n: int, correction: str | None, alphabet: list[int] | None) -> Tensor:
+def _entropy(
+    counts: Tensor, n: int, correction: str | None, alphabet: list[int] | list[Any] | None
+) -> Tensor:
     """Entropy (nats) of each row of a (B, K) table of counts by the chosen estimator."""
     if correction is None or correction == "miller-madow":
         h = _plugin_entropy(counts, n)
