@@ -145,6 +145,20 @@ def pair_params(
     return px, py
 
 
+def tie_report(a: FloatArray) -> npt.NDArray[np.int64]:
+    """The core's tie report of the columns of ``a``, computed here: (2, d) rows tied
+    samples and distinct values. For callers that run many estimates on the same columns
+    and report on them once."""
+    out = np.empty((2, a.shape[1]), dtype=np.int64)
+    for c in range(a.shape[1]):
+        values = np.sort(a[:, c] + 0.0)  # + 0.0: -0.0 and 0.0 are one value
+        new = np.empty(values.size, dtype=bool)
+        new[0], new[1:] = True, values[1:] != values[:-1]
+        counts = np.diff(np.append(np.flatnonzero(new), values.size))
+        out[0, c], out[1, c] = counts[counts > 1].sum(), counts.size
+    return out
+
+
 def discrete_columns(ties: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.bool_]:
     """Columns of a core tie report (rows: tied samples, distinct values; -1 where not
     searched) that are discrete-valued: at least half of their samples share a value."""
@@ -152,33 +166,32 @@ def discrete_columns(ties: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.bool
 
 
 def warn_discrete(
-    ties: npt.NDArray[np.int64],
-    n: int,
-    names: Sequence[tuple[str, int]],
-    remedy: str,
+    ties: npt.NDArray[np.int64], n: int, names: Sequence[tuple[str, int]], remedy: str
 ) -> None:
     """Warn once about the discrete-valued columns of a tie report.
 
-    ``names`` gives, per column of the report, its variable's name and its dimension (a
-    variable of d columns spans d entries); ``remedy`` says which estimator fits.
+    ``names`` gives, per variable in the report's order, its name and its number of
+    columns (``x``, or ``x[:, c]`` for a variable of several); ``remedy`` says which
+    estimator fits.
     """
+    labels = [name if d == 1 else f"{name}[:, {c}]" for name, d in names for c in range(d)]
+    warn_labelled(ties, n, labels, remedy)
+
+
+def warn_labelled(ties: npt.NDArray[np.int64], n: int, labels: Sequence[str], remedy: str) -> None:
+    """:func:`warn_discrete` with one label per column of the report."""
     flagged = discrete_columns(ties, n)
     if not flagged.any():
         return
-    labels: list[str] = []
-    column = 0
-    for name, d in names:
-        for c in range(d):
-            if flagged[column]:
-                where = name if d == 1 else f"{name}[:, {c}]"
-                tied, distinct = int(ties[0, column]), int(ties[1, column])
-                labels.append(
-                    f"{where} ({distinct} distinct value{'s' if distinct != 1 else ''}; "
-                    f"{tied} of {n} samples share their value)"
-                )
-            column += 1
+    found = []
+    for column in np.flatnonzero(flagged).tolist():
+        tied, distinct = int(ties[0, column]), int(ties[1, column])
+        found.append(
+            f"{labels[column]} ({distinct} distinct value{'s' if distinct != 1 else ''}; "
+            f"{tied} of {n} samples share their value)"
+        )
     warn(
-        f"discrete-valued data: {', '.join(labels)}. The k-NN estimators assume a "
+        f"discrete-valued data: {', '.join(found)}. The k-NN estimators assume a "
         "density; on atoms they measure the 1e-10 tie-breaking jitter rather than the "
         f"data. {remedy}",
         DiscreteDataWarning,

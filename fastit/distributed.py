@@ -220,16 +220,17 @@ def _renumbered(err: Exception, columns: Sequence[int]) -> Exception:
 # --------------------------------------------------------------------------- pairwise
 
 
-def _block_codes(block: FloatArray, bins: Any, name: str) -> tuple[npt.NDArray[np.int32], Any]:
-    """Bin codes (d, n) and bin counts of a block of columns, as the local function bins
-    them (``bins``: one specification, or ``_Specs``, one per column)."""
+def _block_codes(block: FloatArray, bins: Any, name: str) -> _pairwise.ColumnCodes:
+    """Bin codes of a block of columns, as the local function bins them (``bins``: one
+    specification, or ``_Specs``, one per column)."""
     with _task_threads(True) as threads, selection._numba_threads(threads):
         if not isinstance(bins, _Specs):
-            return _pairwise._column_codes(block, bins, name)
-        parts = [_pairwise._column_codes(block[:, c : c + 1], b, name) for c, b in enumerate(bins)]
-    return (
-        np.concatenate([codes for codes, _ in parts]),
-        np.concatenate([sizes for _, sizes in parts]),
+            return _pairwise.column_codes(block, bins, name)
+        parts = [_pairwise.column_codes(block[:, c : c + 1], b, name) for c, b in enumerate(bins)]
+    return _pairwise.ColumnCodes(
+        np.concatenate([part.codes for part in parts]),
+        np.concatenate([part.bounds for part in parts]),
+        [alphabet for part in parts for alphabet in part.alphabets],
     )
 
 
@@ -238,42 +239,23 @@ class _Specs(list[Any]):
 
 
 def _binned_tile(
-    x_codes: tuple[npt.NDArray[np.int32], Any],
-    y_codes: tuple[npt.NDArray[np.int32], Any] | None,
+    x_codes: _pairwise.ColumnCodes,
+    y_codes: _pairwise.ColumnCodes | None,
     correction: str | None,
     divisor: float,
 ) -> FloatArray:
     """One tile of the binned matrix from the codes of its two blocks (a diagonal tile of X
-    against itself: the block's upper triangle, mirrored), pair by pair as
-    ``fastit.pairwise_mutual_info`` computes each pair."""
-    from ._entropy_estimators import entropy_from_counts
-    from ._numba import histogram_2d
-    from ._numba.pairwise import pairwise_binned_mi
-
-    cx, sx = x_codes
-    cy, sy = x_codes if y_codes is None else y_codes
-    a, b = cx.shape[0], cy.shape[0]
+    against itself: the block's upper triangle, mirrored), each pair as
+    ``fastit.pairwise_mutual_info`` computes it."""
+    other = x_codes if y_codes is None else y_codes
+    a, b = x_codes.codes.shape[0], other.codes.shape[0]
     if y_codes is None:
         rows, cols = np.triu_indices(a)
     else:
         rows, cols = (g.ravel() for g in np.indices((a, b)))
     rows, cols = rows.astype(np.int64), cols.astype(np.int64)
     with _task_threads(True) as threads, selection._numba_threads(threads):
-        if correction in (None, "miller-madow"):
-            values = np.asarray(
-                pairwise_binned_mi(cx, sx, cy, sy, rows, cols, correction == "miller-madow")
-            )
-        else:  # (fastit.pairwise's loop for the corrections estimated in Python)
-            values = np.empty(len(rows))
-            for t, (i, j) in enumerate(zip(rows, cols, strict=True)):
-                table, _ = histogram_2d(
-                    cx[i].astype(np.int64), cy[j].astype(np.int64), sx[i], sy[j]
-                )
-                values[t] = (
-                    entropy_from_counts(table.sum(axis=1), correction, sx[i])
-                    + entropy_from_counts(table.sum(axis=0), correction, sy[j])
-                    - entropy_from_counts(table.ravel(), correction, sx[i] * sy[j])
-                )
+        values = _pairwise.binned_pair_values(x_codes, other, rows, cols, correction, threads)
     out = np.empty((a, b))
     out[rows, cols] = values
     if y_codes is None:
@@ -315,7 +297,11 @@ def _knn_seeded_tile(
         for r, i in enumerate(range(*rows)):
             for c, j in enumerate(range(*cols)):
                 if y is None and i == j:
-                    out[r, c] = np.inf / log_base(options["base"])
+                    method = options["method"]
+                    diagonal = _pairwise.knn_diagonal(
+                        x[:, i], method, {"k": options["k"], "method": method, "n_jobs": threads}
+                    )
+                    out[r, c] = diagonal / log_base(options["base"])
                 elif y is None and j < i:  # a diagonal tile's lower triangle: mirrored below
                     continue
                 else:

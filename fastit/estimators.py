@@ -71,6 +71,7 @@ def mutual_info(
     correction: str | None = "miller-madow",
     x_discrete: bool = False,
     y_discrete: bool = False,
+    n_outcomes: Any = None,
     standardize: bool = True,
     local: bool = False,
     n_jobs: int | None = None,
@@ -98,11 +99,18 @@ def mutual_info(
     bins : int, sequence, str or list, default "fd"
         For ``method="binned"``: a number of equal-width bins, explicit edges, or a rule
         ("fd", "scott", "sturges", "sqrt", "auto", "doane", "rice", "stone", "quantile"
-        for equal-frequency bins); the same for every column, or one per column as a list.
+        for equal-frequency bins); the same for every column, or a list with one per
+        column of x and y together (for two 1-D variables ``[bins_x, bins_y]``, as
+        ``np.histogram2d``). Memory is bounded by the data whatever the count: tables far
+        larger than the sample are counted sparsely.
     correction : {"miller-madow", None, "grassberger", "jackknife", "chao-shen", "nsb"}
         Entropy estimator behind ``method="binned"`` and the both-discrete case; None is
         the plain plug-in value. Miller-Madow, the default, removes the leading 1/N bias
         at no cost.
+    n_outcomes : (int or None, int or None), optional
+        For ``correction="nsb"`` with both variables discrete: the numbers of possible
+        labels of x and y (None: the labels observed), as in
+        :func:`fastit.discrete_mutual_info`.
     x_discrete, y_discrete : bool, default False
         Treat a variable as labels (any dtype; rows of a 2-D array are joint symbols).
         One discrete variable gives the estimator of Ross (2014), as scikit-learn's
@@ -152,13 +160,20 @@ def mutual_info(
     seed = seed_of(random_state)
 
     correction = check_correction(correction)
+    if n_outcomes is not None and not (x_discrete and y_discrete and correction == "nsb"):
+        raise ValueError(
+            "n_outcomes gives NSB the alphabets of two discrete variables: pass it with "
+            "x_discrete=True, y_discrete=True and correction='nsb', or leave it out"
+        )
     if x_discrete and y_discrete:
         if local and correction is not None:
             raise ValueError(
                 "local values exist for the plug-in estimate only: pass correction=None"
             )
         if not local:
-            return discrete_mutual_info(x, y, correction=correction, base=base)
+            return discrete_mutual_info(
+                x, y, correction=correction, base=base, n_outcomes=n_outcomes
+            )
         cx, _ = as_labels(x, "x")
         cy, _ = as_labels(y, "y")
         same_length(len(cx), cy, "y", "x")

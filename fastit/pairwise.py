@@ -16,6 +16,7 @@ from ._validation import (
     n_threads,
     same_length,
 )
+from ._warnings import DiscreteDataWarning, quiet
 from .binning import bins_per_column, n_bins_of, split_bins
 
 _METHODS = ("binned", "ksg1", "ksg2", "mixed")
@@ -51,12 +52,6 @@ def column_codes(a: FloatArray, bins: Any, name: str) -> ColumnCodes:
             column, size = compact(column, size)
         codes[c], bounds[c] = column, size
     return ColumnCodes(codes, bounds, [n_bins_of(b) for b in columns])
-
-
-def _column_codes(a: FloatArray, bins: Any, name: str) -> tuple[IntCodes, Any]:
-    """(codes, bounds) of :func:`column_codes` (the form ``fastit.distributed`` uses)."""
-    found = column_codes(a, bins, name)
-    return found.codes, found.bounds
 
 
 def _blocks(total: int, per_block: int) -> list[slice]:
@@ -119,7 +114,7 @@ def _purely_discrete(column: FloatArray) -> bool:
     return bool(counts.min() >= 2)
 
 
-def _knn_diagonal(column: FloatArray, method: str, options: dict[str, Any]) -> float:
+def knn_diagonal(column: FloatArray, method: str, options: dict[str, Any]) -> float:
     """I(X; X) for the k-NN methods: +inf where X has a continuous part (a value seen
     once); for a purely discrete X, H(X): the mixed estimator's own estimate of I(X; X)
     (Gao et al. treat repeated values as atoms), the plug-in entropy for KSG (whose
@@ -133,6 +128,16 @@ def _knn_diagonal(column: FloatArray, method: str, options: dict[str, Any]) -> f
     from .discrete import discrete_entropy
 
     return discrete_entropy(column, correction=None)
+
+
+def warn_discrete_columns(xa: FloatArray, ya: FloatArray | None) -> None:
+    """The discrete-data warning of a k-NN matrix: once, naming the columns of X and Y."""
+    from ._columns import MI_REMEDY, tie_report, warn_labelled
+
+    arrays = [("X", xa)] if ya is None else [("X", xa), ("Y", ya)]
+    report = np.concatenate([tie_report(a) for _, a in arrays], axis=1)
+    labels = [f"{name}[:, {c}]" for name, a in arrays for c in range(a.shape[1])]
+    warn_labelled(report, xa.shape[0], labels, MI_REMEDY)
 
 
 def pairwise_mutual_info(
@@ -225,15 +230,18 @@ def pairwise_mutual_info(
     else:
         from .estimators import mutual_info
 
+        if method != "mixed":  # one warning for the matrix, not one per pair
+            warn_discrete_columns(xa, ya if Y is not None else None)
         options = {"k": k, "method": method, "n_jobs": threads, "random_state": random_state}
-        values = np.array(
-            [
-                _knn_diagonal(xa[:, i], method, options)
-                if Y is None and i == j
-                else mutual_info(xa[:, i], ya[:, j], **options)
-                for i, j in zip(rows, cols, strict=True)
-            ]
-        )
+        with quiet(DiscreteDataWarning):
+            values = np.array(
+                [
+                    knn_diagonal(xa[:, i], method, options)
+                    if Y is None and i == j
+                    else mutual_info(xa[:, i], ya[:, j], **options)
+                    for i, j in zip(rows, cols, strict=True)
+                ]
+            )
     out = np.empty((p, q))
     out[rows, cols] = values
     if Y is None:

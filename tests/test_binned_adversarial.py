@@ -80,7 +80,15 @@ def test_independent_continuous_variables_give_about_zero(seed, n, bins, correct
     mi = fastit.mutual_info(x, y, method="binned", bins=bins, correction=correction)
     bx, by = (binning.bins_per_column(v[:, None], bins, "x")[0] for v in (x, y))
     mx, my = binning.n_bins_of(bx), binning.n_bins_of(by)
-    assert chi_square_bound(mi, mx, my, n), (mi, mx, my)
+    if mx * my <= n / 5:  # about 5 samples a cell or more: the chi-square law holds
+        assert chi_square_bound(mi, mx, my, n), (mi, mx, my)
+    # Sparse tables (the "fd" rule gives 34 x 55 bins at n = 2195) have a bias the
+    # chi-square law does not describe; the permutation null does.
+    null = [
+        fastit.mutual_info(x, rng.permutation(y), method="binned", bins=bins, correction=correction)
+        for _ in range(30)
+    ]
+    assert abs(mi - np.mean(null)) <= 6 * np.std(null) + 1e-12, (mi, np.mean(null), np.std(null))
 
 
 @settings(max_examples=40, deadline=None)
@@ -344,7 +352,7 @@ def test_constants_share_nothing(value, bins):
     # NSB: a constant in one of 4 possible cells still leaves a little posterior doubt.
     got = fastit.mutual_info(c, y, method="binned", bins=bins, correction="nsb")
     assert got == pytest.approx(0.0, abs=0.01)
-    assert np.isfinite(fastit.differential_entropy(c, method="histogram", bins=bins))
+    assert fastit.differential_entropy(c, method="histogram", bins=bins) == -np.inf  # no density
     assert fastit.discrete_mutual_info(c, y.round(1)) == pytest.approx(0.0, abs=1e-12)
 
 

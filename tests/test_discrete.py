@@ -204,3 +204,16 @@ def test_integer_label_codes_match_numpy_unique(labels):
     uniq, inverse = np.unique(labels, return_inverse=True)
     assert np.array_equal(codes, inverse)
     assert m == len(uniq)
+
+
+def test_mutual_info_passes_nsb_alphabets_through() -> None:
+    rng = np.random.default_rng(40)
+    u = rng.integers(0, 5, 300)
+    for n_outcomes in ((5, 5), (10, 10), (None, 20)):
+        got = fastit.mutual_info(
+            u, u, x_discrete=True, y_discrete=True, correction="nsb", n_outcomes=n_outcomes
+        )
+        assert got == fastit.discrete_mutual_info(u, u, correction="nsb", n_outcomes=n_outcomes)
+    for options in ({}, {"x_discrete": True, "y_discrete": True}, {"method": "binned"}):
+        with pytest.raises(ValueError, match="n_outcomes gives NSB"):
+            fastit.mutual_info(u, u, n_outcomes=(5, 5), **options)

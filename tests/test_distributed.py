@@ -98,6 +98,43 @@ def test_pairwise_options_identical(client, options):
     assert np.array_equal(got, fastit.pairwise_mutual_info(X, **options))
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"bins": 10**6},  # far more bins than samples: sparse tables, re-coded columns
+        pytest.param(
+            {"bins": 10**6, "correction": "nsb"},  # all singletons: NSB says it is the prior
+            marks=pytest.mark.filterwarnings("ignore::fastit.EstimationWarning"),
+        ),
+        {"bins": 8, "correction": "nsb"},
+        {"bins": 5, "correction": "chao-shen"},
+    ],
+)
+def test_pairwise_huge_bins_and_python_corrections_identical(client, options):
+    X = _data(300, 7)
+    got = distributed.pairwise_mutual_info(X, client=client, block_size=3, **options)
+    assert np.array_equal(got, fastit.pairwise_mutual_info(X, **options))
+
+
+@pytest.mark.parametrize("method", ["ksg1", "mixed"])
+def test_pairwise_discrete_diagonal_like_local(client, method):
+    # A purely discrete column's diagonal is H(X), also on the per-pair-seeded path.
+    rng = np.random.default_rng(4)
+    X = np.column_stack(
+        [rng.integers(0, 3, 300), rng.standard_normal(300), rng.integers(0, 2, 300)]
+    )
+    X = X.astype(float)
+    for state in (5, np.random.default_rng(5)):
+        local_state = state if isinstance(state, int) else np.random.default_rng(5)
+        got = distributed.pairwise_mutual_info(
+            X, client=client, block_size=2, method=method, random_state=state
+        )
+        want = fastit.pairwise_mutual_info(X, method=method, random_state=local_state)
+        assert np.array_equal(got, want)
+        assert np.isfinite(got[0, 0])
+        assert got[1, 1] == np.inf
+
+
 @pytest.mark.parametrize("two_arrays", [False, True])
 def test_pairwise_per_column_bins_identical(client, two_arrays):
     X = _data(300, 7)

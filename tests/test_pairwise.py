@@ -66,3 +66,28 @@ def test_results_do_not_depend_on_n_jobs():
 def test_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         fastit.pairwise_mutual_info(X, **kwargs)
+
+
+def test_a_knn_matrix_warns_once_naming_the_discrete_columns() -> None:
+    rng = np.random.default_rng(7)
+    X = np.column_stack(
+        [rng.standard_normal(400), rng.integers(0, 3, 400), rng.standard_normal(400)]
+    )
+    Y = rng.integers(0, 2, (400, 2)).astype(float)
+    for matrix in (
+        lambda: fastit.pairwise_mutual_info(X),
+        lambda: fastit.pairwise_mutual_info(X, Y),
+    ):
+        with pytest.warns(fastit.DiscreteDataWarning) as caught:
+            matrix_values = fastit.pairwise_mutual_info(X, method="ksg1")
+        assert len(caught) == 1
+        assert "X[:, 1] (3 distinct values" in str(caught[0].message)
+        assert "X[:, 0]" not in str(caught[0].message)
+        assert np.isfinite(matrix_values[1, 1])
+        matrix()  # binned: no warning (filterwarnings = error)
+    with pytest.warns(fastit.DiscreteDataWarning) as caught:
+        fastit.pairwise_mutual_info(X, Y, method="ksg2")
+    assert len(caught) == 1
+    assert "Y[:, 0]" in str(caught[0].message)
+    assert "Y[:, 1]" in str(caught[0].message)
+    fastit.pairwise_mutual_info(X, Y, method="mixed")  # built for atoms: no warning

@@ -263,6 +263,7 @@ def mutual_info(
     correction: str | None = "miller-madow",
     x_discrete: bool = False,
     y_discrete: bool = False,
+    n_outcomes: Any = None,
     standardize: bool = True,
     local: bool = False,
     random_state: Any = None,
@@ -295,6 +296,9 @@ def mutual_info(
         Labels (rows of a multi-column variable are joint symbols). One discrete variable
         with a k-NN method gives Ross's estimator; both give the MI of the contingency
         table with ``correction``.
+    n_outcomes : (int or None, int or None), optional
+        For ``correction="nsb"``: the numbers of possible labels of discrete x and y
+        (None: the labels observed), as in :func:`fastit.mutual_info`.
     standardize : bool, default True
         Scale each continuous column to unit variance first (k-NN methods).
     local : bool, default False
@@ -335,6 +339,7 @@ def mutual_info(
         "correction": correction,
         "x_discrete": x_discrete,
         "y_discrete": y_discrete,
+        "n_outcomes": n_outcomes,
         "standardize": standardize,
         "local": local,
         "random_state": random_state,
@@ -368,11 +373,22 @@ def mutual_info(
                 "variables; pass local=False"
             )
         value = _histogram.binned_mutual_info(
-            xt, yt, bins=bins, correction=correction, x_discrete=x_discrete, y_discrete=y_discrete
+            xt,
+            yt,
+            bins=bins,
+            correction=correction,
+            x_discrete=x_discrete,
+            y_discrete=y_discrete,
+            n_outcomes=n_outcomes,
         )
         value = value / divisor
         return value if batched else value[0]
 
+    if n_outcomes is not None:
+        raise ValueError(
+            "n_outcomes gives NSB the alphabets of discrete variables: pass it with "
+            "correction='nsb' and discrete or binned variables, or leave it out"
+        )
     k = check_k(k, xt.shape[1])
     if method == "mixed":
         if x_discrete or y_discrete:
