@@ -153,6 +153,7 @@ from ._validation import (
     same_length,
     seed_of,
 )
+from ._warnings import DiscreteDataWarning, quiet
 from .binning import RULES, bin_edges
 
 # MutualInfoSelector is left out so that ``from fastit.selection import *`` works without
@@ -673,6 +674,29 @@ class _Neighbours:
         )
 
 
+def _warn_discrete_valued(data: _Data) -> None:
+    """One warning for the features (and target) taken as continuous whose values are
+    discrete: the k-NN terms on them would each say so."""
+    from ._columns import tie_report, warn_labelled
+
+    continuous = np.flatnonzero(~data.discrete).tolist()
+    columns = [data.values[j] for j in continuous]
+    labels = [f"X[:, {j}]" for j in continuous]
+    if data.y_values is not None:
+        columns.append(data.y_values)
+        labels.append("y")
+    if not columns:
+        return
+    report = tie_report(np.column_stack(columns))
+    warn_labelled(
+        report,
+        data.n,
+        labels,
+        "Name discrete features in discrete_features (and pass discrete_target=True for "
+        "class labels), or use estimator='binned'.",
+    )
+
+
 def _named(what: str, estimate: Callable[[], float]) -> float:
     """Run one estimate; its ValueError says which term it was estimating."""
     try:
@@ -759,10 +783,12 @@ def _run(
                 f"n_neighbors={n_neighbors} needs more samples than neighbours, but there are "
                 f"{data.n}; use n_neighbors <= {data.n - 1}"
             )
+        _warn_discrete_valued(data)
         pool = ThreadPoolExecutor(threads) if threads > 1 else None
         try:
             engine = _Neighbours(data, n_neighbors, correction, seed, threads, pool)
-            result = _greedy(engine, criterion, k, p)
+            with quiet(DiscreteDataWarning):  # said once above, not once per term
+                result = _greedy(engine, criterion, k, p)
         finally:
             if pool is not None:
                 pool.shutdown()

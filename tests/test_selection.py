@@ -18,6 +18,9 @@ import fastit
 from fastit import selection
 from fastit.selection import Selection, cmim, jmi, mrmr, relevance, select_features
 
+# Discrete features go through the k-NN engine on purpose.
+pytestmark = pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
+
 sklearn = pytest.importorskip("sklearn")
 
 from sklearn.datasets import make_classification, make_friedman1  # noqa: E402
@@ -414,9 +417,6 @@ def test_relabelling_the_target_keeps_the_selection(seed, criterion, estimator, 
 
 from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
-# Discrete features go through the k-NN engine on purpose.
-pytestmark = pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
-
 MutualInfoSelector = selection.MutualInfoSelector
 
 
@@ -598,3 +598,19 @@ def test_transformer_errors(small):
         MutualInfoSelector(k=2).fit(np.where(X > 2, np.nan, X), y)
     with pytest.raises(ValueError, match="requires y to be passed"):
         MutualInfoSelector(k=2).fit(X)
+
+
+@pytest.mark.filterwarnings("error::fastit.DiscreteDataWarning")
+def test_knn_selection_warns_once_about_discrete_valued_features() -> None:
+    rng = np.random.default_rng(30)
+    X = np.column_stack(
+        [rng.standard_normal(300), rng.integers(0, 3, 300).astype(float), rng.standard_normal(300)]
+    )
+    y = (X[:, 0] + X[:, 1] > 1).astype(int)
+    with pytest.warns(fastit.DiscreteDataWarning) as caught:
+        select_features(X, y, 2, estimator="ksg")
+    assert len(caught) == 1
+    assert "X[:, 1] (3 distinct values" in str(caught[0].message)
+    assert "X[:, 0]" not in str(caught[0].message)
+    # Named as discrete, the column goes to the discrete estimators: nothing to warn about.
+    select_features(X, y, 2, estimator="ksg", discrete_features=[1])

@@ -582,7 +582,8 @@ def test_dim_out_of_range_or_not_an_int(name, device):
 def test_different_devices(name, device):
     p = torch.ones(3, device=device)
     q = torch.ones(3, device="meta")
-    with pytest.raises(ValueError, match="p is on .* and q is on meta.*same device"):
+    # (meta tensors, the one other device every machine has, are refused as such)
+    with pytest.raises(ValueError, match="q is on (the )?meta"):
         call(name, p, q)
 
 
