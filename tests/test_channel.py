@@ -776,7 +776,6 @@ BAD = [
     (lambda: layer(input_power=-1), ValueError, "input_power must be non-negative"),
     (lambda: layer(input_power=np.nan), ValueError, "input_power must be finite"),
     (lambda: layer(rtol=-1), ValueError, "rtol must be non-negative"),
-    (lambda: layer(np.eye(2) * 1e-300, noise_std=1e10), ValueError, "effective noise"),
     (lambda: layer(base=1), ValueError, "base must be positive and not 1"),
     (lambda: cap([0.5, 0.5]), ValueError, r"p_y_given_x has shape \(2,\)"),
     (lambda: cap(np.empty((0, 2))), ValueError, "p_y_given_x is empty"),
