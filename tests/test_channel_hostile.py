@@ -198,6 +198,17 @@ def test_rate_distortion_is_exactly_scale_free(seed: int, k: int) -> None:
     assert np.array_equal(scaled.distortion, np.ldexp(base.distortion, k))
 
 
+def test_channel_with_subnormal_probabilities() -> None:
+    # rows sum to 1 (1 + 5e-324 rounds to 1): a noiseless binary channel to double precision
+    res = channel_capacity([[1.0, SUBNORMAL], [SUBNORMAL, 1.0]])
+    assert res.capacity == pytest.approx(math.log(2), rel=1e-15)
+    assert res.upper_bound >= res.capacity
+    assert res.converged
+    # an output reached with probability 5e-324 from one input carries ~nothing
+    res = channel_capacity([[1.0, SUBNORMAL, 0.0], [0.0, SUBNORMAL, 1.0], [0.5, 0.0, 0.5]])
+    assert res.capacity == pytest.approx(math.log(2), rel=1e-12)
+
+
 # ------------------------------------------------------------------ small alphabets, bases
 
 
