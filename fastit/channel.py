@@ -22,6 +22,13 @@ Conventions shared by every function:
   ``-1e-17`` is returned as computed. The only allowances are for rounding, and are
   documented where they apply (channel rows summing to 1 within ``ROW_SUM_TOL``,
   target distortions a few ulps below ``D_min``).
+- Any finite magnitude works, from the subnormals to the float maximum: powers, noises
+  and distortions are rescaled by powers of 2 (exactly) before the work, and ratios that
+  would over- or underflow are taken from logarithms. Inputs whose work cannot fit in
+  this machine's memory (a broadcast view can be far larger than its memory) are
+  refused up front with a ``ValueError``.
+- ``base`` below 1 is allowed (its logarithm is negative, and so are the results); the
+  tolerances are in the unit of the result, whatever its sign.
 
 References
 ----------
@@ -39,8 +46,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -81,6 +89,12 @@ _DMIN_SLACK = 1e-12
 #: Most Blahut solves spent on one target distortion.
 _MAX_SOLVES = 200
 
+#: Points of the curve when neither ``betas`` nor ``distortions`` is given.
+_DEFAULT_POINTS = 21
+
+#: The test channel of a solved point that can no longer bracket a target (dropped).
+_NO_CHANNEL = np.empty((0, 0))
+
 #: Uniform share mixed into a warm start, so no reproduction symbol starts at 0.
 _WARM_FLOOR = 1e-10
 
@@ -98,6 +112,17 @@ _TINY = float(np.finfo(np.float64).tiny)
 #: Largest ``|row sum - 1|`` accepted in a channel matrix; rows within it are divided by
 #: their sum, anything further off raises.
 ROW_SUM_TOL = 1e-6
+
+_LN2 = math.log(2.0)
+
+# How many float64 arrays the size of the input each function holds at its peak, the
+# input included (peak RSS measured on 1500 x 1500 channels and matrices, 2e6 noises,
+# a 500 x 500 distortion matrix, rounded up): work that cannot fit is refused up front.
+_WATER_FILLING_COPIES = 13  # sorting, volumes, scaled noises, powers, logarithms
+_SVD_COPIES = 2  # LAPACK's working copy
+_CAPACITY_COPIES = 5  # the normalised channel, its logarithms and their temporaries
+_RATE_DISTORTION_COPIES = 18  # plus one per point asked for (its test channel)
+_GAUSSIAN_COPIES = 4  # the broadcast inputs, ratios and logarithms
 
 
 # --------------------------------------------------------------------------- results
@@ -145,8 +170,9 @@ class LayerCapacityResult:
         The modes that get power.
     water_level : float
         The water level ``mu`` in units of effective noise ``noise_std**2 / s_i**2``
-        (``power[i] = max(0, mu - noise_std**2 / s_i**2)``); NaN when ``W`` has no
-        usable mode.
+        (``power[i] = max(0, mu - noise_std**2 / s_i**2)``), rounded to a float: 0 or
+        inf when it lies beyond the float range (the other fields are still exact);
+        NaN when ``W`` has no usable mode.
     """
 
     capacity: float
@@ -228,13 +254,18 @@ class RateDistortionResult:
 # --------------------------------------------------------------------------- validation
 
 
-def _real_array(a: Any, name: str, what: str) -> FloatArray:
-    """Real numbers as a float64 array (a copy when converted); NaN raises."""
+def _real_array(
+    a: Any, name: str, what: str, *, copies: int = 2, fix: str = "a smaller array"
+) -> FloatArray:
+    """Real numbers as a float64 array (a copy when converted); NaN raises. Refused before
+    any pass over it when ``copies`` arrays of its size cannot fit in memory (a broadcast
+    view can be far larger than the memory that backs it)."""
     if a is None:
         raise TypeError(f"{name} is None; pass {what}")
     arr = _to_numpy(a, name)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} has dtype {arr.dtype}; pass {what} as real numbers")
+    _check_fits(arr.size, copies, name, fix)
     out = np.asarray(arr, dtype=np.float64)
     if np.isnan(out).any():
         raise ValueError(f"{name} contains NaN; pass {what}")
@@ -260,6 +291,26 @@ def _real_scalar(value: Any, name: str, *, positive: bool, hint: str) -> float:
     return out
 
 
+def _physical_memory() -> int | None:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):  # not a POSIX system
+        return None
+
+
+def _check_fits(size: int, copies: int, name: str, fix: str) -> None:
+    """Refuse up front work that holds ``copies`` float64 arrays of ``size`` entries when
+    they cannot fit in this machine's memory (rather than fail, or be killed, midway)."""
+    need = size * copies * 8
+    total = _physical_memory()
+    if total is not None and need > total:
+        raise ValueError(
+            f"{name} has {size} entries, and the computation holds about {copies} arrays of "
+            f"that size ({need / 2**30:.0f} GiB), more than this machine's "
+            f"{total / 2**30:.0f} GiB of memory; pass {fix}"
+        )
+
+
 def _check_tol(tol: Any) -> float:
     return _real_scalar(tol, "tol", positive=True, hint="pass a small positive number")
 
@@ -273,16 +324,27 @@ def _scalar_or_array(a: FloatArray) -> Any:
 # --------------------------------------------------------------------------- helpers
 
 
-def _half_log1p_ratio(s: FloatArray, n: FloatArray) -> FloatArray:
-    """``0.5 log(1 + s / n)`` for ``s >= 0``, ``n > 0``, finite where ``s / n`` overflows."""
+def _half_log1p_ratio(s: FloatArray, n: FloatArray, log_n: FloatArray | None = None) -> FloatArray:
+    """``0.5 log(1 + s / n)`` for ``s >= 0``, ``n >= 0``, finite where ``s / n`` overflows.
+
+    The ratio is taken with ``n`` scaled to [0.5, 1) by a power of 2 (exact, so a
+    subnormal ``n`` keeps every bit); where it still overflows, ``log(1 + s/n)`` is
+    ``log s - log n`` to double precision, with ``log n`` from ``log_n`` (default
+    ``log(n)``; pass it where ``n`` has underflowed in scaled units). ``s = 0`` gives 0.
+    """
     shape = s.shape
     s, n = np.atleast_1d(s), np.atleast_1d(n)
-    with np.errstate(over="ignore"):
-        ratio = s / n
-    out: FloatArray = 0.5 * np.log1p(ratio)
+    out = np.zeros(s.shape)
+    on = s > 0
+    shift = -np.frexp(n[on])[1]
+    with np.errstate(over="ignore", divide="ignore"):
+        ratio = np.ldexp(s[on], shift) / np.ldexp(n[on], shift)
     big = np.isinf(ratio)
-    if big.any():  # s / n > 1.8e308: log(1 + s/n) = log s - log n to double precision
-        out[big] = 0.5 * (np.log(s[big]) - np.log(n[big]))
+    values = 0.5 * np.log1p(np.where(big, 0.0, ratio))
+    if big.any():
+        logs = np.log(n[on][big]) if log_n is None else np.atleast_1d(log_n)[on][big]
+        values[big] = 0.5 * (np.log(s[on][big]) - logs)
+    out[on] = values
     return out.reshape(shape)
 
 
@@ -316,13 +378,66 @@ def _water_fill(noise: FloatArray, total: float) -> tuple[FloatArray, float, Boo
     return power, mu, active
 
 
+def _exponent(value: float) -> int:
+    """``e`` with ``value = m 2**e``, ``0.5 <= m < 1`` (``value > 0``)."""
+    return int(np.frexp(value)[1])
+
+
+#: Scaled units (powers of 2, so scaling is exact) put the largest quantity that matters
+#: near ``2**_SCALE``: far from overflow, and its products with probabilities or shares
+#: down to the smallest subnormal stay normal numbers.
+_SCALE = 512
+
+
+def _water_fill_exact(
+    mantissa: FloatArray, k: IntArray, log_noise: FloatArray, total: float
+) -> tuple[FloatArray, float, BoolArray, float]:
+    """Water-filling of the noises ``mantissa * 2**k`` (``k`` integers, so a noise beyond
+    the floats is fine) with budget ``total``: powers, water level (rounded to a float),
+    active set and capacity in nats; ``log_noise`` holds the noises' logarithms.
+
+    The fill runs in units where the larger of the budget and the smallest noise is
+    ``2**_SCALE``: water-filling is scale-free, so nothing changes but the rounding, and
+    no power or active noise is lost to the subnormals. Noises that overflow there lie
+    far above the water level (at most twice that unit) and get nothing. A budget that
+    underflows there (below 2**-1074 of the smallest noise) goes to the channels tied at
+    the smallest noise, each adding ``0.5 log(1 + p/n) < 2**-1075``: 0.
+    """
+    lowest = int(np.argmin(log_noise))
+    smallest = _exponent(float(mantissa[lowest])) + int(k[lowest])
+    e = (max(_exponent(total), smallest) if total > 0 else smallest) - _SCALE
+    with np.errstate(over="ignore"):
+        noise = np.ldexp(mantissa, k - e)
+        budget = math.ldexp(total, -e)
+        if total > 0 and budget == 0:
+            active = noise == noise.min()
+            power = np.where(active, total / int(active.sum()), 0.0)
+            return power, float(np.ldexp(noise.min(), e)), active, 0.0
+        power = np.zeros(noise.shape)
+        active = np.zeros(noise.shape, dtype=bool)
+        fill = np.isfinite(noise)
+        p_fill, mu, act_fill = _water_fill(noise[fill], budget)
+        power[fill] = p_fill
+        active[fill] = act_fill
+        capacity = float(np.sum(_half_log1p_ratio(power, noise, log_noise - e * _LN2)))
+        return np.ldexp(power, e), float(np.ldexp(mu, e)), active, capacity
+
+
 def _mutual_info(p: FloatArray, cond: FloatArray) -> float:
     """``I(X; Y)`` in nats for ``p(x)`` and rows ``p(y|x)``, over the nonzero cells."""
     joint = p[:, None] * cond
     q = joint.sum(axis=0)
     pos = joint > 0
     cols = np.broadcast_to(q, cond.shape)[pos]
-    return float(np.sum(joint[pos] * np.log(cond[pos] / cols)) + 0.0)
+    rows = cond[pos]
+    with np.errstate(over="ignore"):
+        ratio = rows / cols
+    # a ratio that overflows or underflows (q(x_hat) or p(x_hat|x) near the subnormals):
+    # from the logarithms instead, which are finite
+    exact = np.isfinite(ratio) & (ratio >= _TINY)
+    logs = np.log(np.where(exact, ratio, 1.0))
+    logs[~exact] = np.log(rows[~exact]) - np.log(cols[~exact])
+    return float(np.sum(joint[pos] * logs) + 0.0)
 
 
 def _log_normalise(log_w: FloatArray) -> FloatArray:
@@ -564,6 +679,7 @@ def gaussian_channel_capacity(
             f"signal_power has shape {s.shape} and noise_power has shape {n.shape}, which "
             "do not broadcast; pass arrays of compatible shapes"
         ) from err
+    _check_fits(s_b.size, _GAUSSIAN_COPIES, "signal_power and noise_power", "smaller arrays")
     out = _half_log1p_ratio(np.array(s_b), np.array(n_b)) / b
     return _scalar_or_array(out)
 
@@ -632,6 +748,7 @@ def gaussian_rate_distortion(variance: Any, distortion: Any, *, base: float | No
             f"variance has shape {v.shape} and distortion has shape {d.shape}, which do "
             "not broadcast; pass arrays of compatible shapes"
         ) from err
+    _check_fits(v_b.size, _GAUSSIAN_COPIES, "variance and distortion", "smaller arrays")
     out = np.zeros(v_b.shape)
     below = d_b < v_b  # R > 0 only here
     vv, dd = v_b[below], d_b[below]
@@ -685,7 +802,8 @@ def water_filling(
     ------
     ValueError
         ``noise_powers`` not 1-D, empty, with NaN, infinite, zero or negative entries;
-        ``total_power`` negative or not finite; a bad ``base``.
+        ``total_power`` negative or not finite; a bad ``base``; more sub-channels than
+        fit in memory.
     TypeError
         Non-numeric input.
 
@@ -722,7 +840,13 @@ def water_filling(
     0.569717
     """
     b = log_base(base)
-    noise = _real_array(noise_powers, "noise_powers", "one noise power (> 0) per sub-channel")
+    noise = _real_array(
+        noise_powers,
+        "noise_powers",
+        "one noise power (> 0) per sub-channel",
+        copies=_WATER_FILLING_COPIES,
+        fix="fewer sub-channels",
+    )
     if noise.ndim != 1:
         raise ValueError(
             f"noise_powers has shape {noise.shape}; pass a 1-D array, one noise power per "
@@ -739,9 +863,11 @@ def water_filling(
     total = _real_scalar(
         total_power, "total_power", positive=False, hint="pass the power budget (>= 0)"
     )
-    power, mu, active = _water_fill(noise, total)
-    capacity = float(np.sum(_half_log1p_ratio(power, noise))) / b
-    return WaterFillingResult(power=power, water_level=mu, capacity=capacity, active=active)
+    mantissa, k = np.frexp(noise)
+    power, mu, active, capacity = _water_fill_exact(
+        mantissa, k.astype(np.int64), np.log(noise), total
+    )
+    return WaterFillingResult(power=power, water_level=mu, capacity=capacity / b, active=active)
 
 
 def layer_capacity(
@@ -796,7 +922,7 @@ def layer_capacity(
     ValueError
         ``weight`` not 2-D, empty, or with NaN or infinite entries; ``noise_std`` not
         positive and finite; ``input_power`` negative or not finite; ``rtol`` negative;
-        effective noise ``noise_std / s_i`` overflowing; a bad ``base``.
+        a bad ``base``; a ``weight`` too large for its SVD to fit in memory.
     TypeError
         Non-numeric or complex ``weight``, or scalars of the wrong type.
 
@@ -826,7 +952,13 @@ def layer_capacity(
     [1.9444, 1.0556, 0.0]
     """
     b = log_base(base)
-    w = _real_array(weight, "weight", "the weight matrix W of shape (n_out, n_in)")
+    w = _real_array(
+        weight,
+        "weight",
+        "the weight matrix W of shape (n_out, n_in)",
+        copies=_SVD_COPIES,
+        fix="a smaller matrix",
+    )
     if w.ndim != 2:
         raise ValueError(
             f"weight has shape {w.shape}; pass a 2-D matrix of shape (n_out, n_in), as "
@@ -851,19 +983,17 @@ def layer_capacity(
     usable = s > rel * s[0] if s[0] > 0 else np.zeros(s.shape, dtype=bool)
     if not usable.any():
         return LayerCapacityResult(0.0, power, s, active, math.nan)
-    with np.errstate(over="ignore"):
-        eff_noise = (sigma / s[usable]) ** 2
-    if not np.isfinite(eff_noise).all():
-        raise ValueError(
-            "the effective noise noise_std**2 / s_i**2 overflows for some singular value "
-            f"s_i (noise_std={sigma!r}, smallest usable s_i={float(s[usable].min())!r}); rescale "
-            "weight and noise_std, or raise rtol to drop the weakest modes"
-        )
-    p_used, mu, act_used = _water_fill(eff_noise, total)
+    # The effective noise (noise_std / s_i)**2 = m_i 2**k_i, with m_i the squared ratio of
+    # the mantissas and k_i an integer: exact, and never over- or underflowing.
+    m_sigma, e_sigma = np.frexp(sigma)
+    m_s, e_s = np.frexp(s[usable])
+    log_noise = 2.0 * (math.log(sigma) - np.log(s[usable]))
+    p_used, mu, act_used, capacity = _water_fill_exact(
+        (m_sigma / m_s) ** 2, 2 * (int(e_sigma) - e_s.astype(np.int64)), log_noise, total
+    )
     power[usable] = p_used
     active[usable] = act_used
-    capacity = float(np.sum(_half_log1p_ratio(p_used, eff_noise))) / b
-    return LayerCapacityResult(capacity, power, s, active, mu)
+    return LayerCapacityResult(capacity / b, power, s, active, mu)
 
 
 # --------------------------------------------------------------------------- Blahut-Arimoto
@@ -872,7 +1002,7 @@ def layer_capacity(
 def _channel_matrix(p_y_given_x: Any) -> FloatArray:
     name = "p_y_given_x"
     what = "a row-stochastic matrix p(y|x) (rows: inputs x, columns: outputs y)"
-    ch = _real_array(p_y_given_x, name, what)
+    ch = _real_array(p_y_given_x, name, what, copies=_CAPACITY_COPIES, fix="a smaller channel")
     if ch.ndim != 2:
         raise ValueError(f"{name} has shape {ch.shape}; pass {what}")
     if ch.size == 0:
@@ -1003,13 +1133,14 @@ def channel_capacity(
     """
     b = log_base(base)
     ch = _channel_matrix(p_y_given_x)
-    tol_nats = _check_tol(tol) * b
+    tol_nats = _check_tol(tol) * abs(b)  # (a base below 1 has a negative logarithm)
     n_max = check_count(max_iter, "max_iter")
     accelerate = check_flag(accelerate, "accelerate")
     m = ch.shape[0]
     if initial is None:
         r = np.full(m, 1.0 / m)
     else:
+        _check_fits(np.size(_to_numpy(initial, "initial")), 2, "initial", f"shape ({m},)")
         r0 = as_distribution(initial, "initial")
         if r0.shape != (m,):
             raise ValueError(
@@ -1026,7 +1157,7 @@ def channel_capacity(
     if not converged:
         warnings.warn(
             f"channel_capacity: Blahut-Arimoto stopped after max_iter={n_max} updates with "
-            f"a gap of {gap / b:.3g} > tol={tol_nats / b:g}; raise max_iter (or tol)",
+            f"a gap of {gap / b:.3g} > tol={tol:g}; raise max_iter (or tol)",
             RuntimeWarning,
             stacklevel=2,
         )
@@ -1312,6 +1443,12 @@ class _RDProblem:
             n_iter += pt.n_iter
             points.append(pt)
             new_above, new_below = self.bracket(points, target)
+            # Only the bracketing points' test channels are used again (the bracket only
+            # narrows): the others keep their dual lines, so memory stays a few matrices.
+            kept = (new_above, new_below, inf_point)
+            points = [
+                q if any(q is k for k in kept) else replace(q, cond=_NO_CHANNEL) for q in points
+            ]
             new_width = new_above.distortion - new_below.distortion
             # a chord step that does not halve the bracket: bisect the slopes next time
             bisect = not bisect and new_width > 0.5 * width
@@ -1327,12 +1464,16 @@ def _by_distortion(pt: _RDPoint) -> float:
 
 
 def _rd_inputs(p_x: Any, distortion: Any) -> tuple[FloatArray, FloatArray]:
+    if p_x is not None:  # (None: as_distribution's error)
+        _check_fits(np.size(_to_numpy(p_x, "p_x")), 2, "p_x", "fewer source symbols")
     p0 = as_distribution(p_x, "p_x")
     if p0.ndim != 1:
         raise ValueError(f"p_x has shape {p0.shape}; pass a 1-D source distribution p(x)")
     p = normalise(p0, "p_x", None)
     what = "a distortion matrix d(x, x_hat) of shape (n_x, n_x_hat)"
-    d = _real_array(distortion, "distortion", what)
+    d = _real_array(
+        distortion, "distortion", what, copies=_RATE_DISTORTION_COPIES, fix="fewer symbols"
+    )
     if d.ndim != 2:
         raise ValueError(f"distortion has shape {d.shape}; pass {what}")
     if d.shape[0] != p.shape[0] or d.shape[1] == 0:
@@ -1500,88 +1641,112 @@ def rate_distortion(
     [[0.89, 0.11], [0.11, 0.89]]
     """
     b = log_base(base)
-    p, d = _rd_inputs(p_x, distortion)
-    tol_nats = _check_tol(tol) * b
+    p, d_given = _rd_inputs(p_x, distortion)
+    tol_nats = _check_tol(tol) * abs(b)  # (a base below 1 has a negative logarithm)
     n_max = check_count(max_iter, "max_iter")
     if betas is not None and distortions is not None:
         raise ValueError(
             "pass betas or distortions, not both: betas trace the curve by its slope, "
             "distortions ask for R at given D"
         )
+    accelerate = check_flag(accelerate, "accelerate")
+    if betas is not None:
+        beta_values = _parameter_values(
+            betas, "betas", "slopes beta >= 0 (inf allowed)", allow_inf=True
+        )
+        n_points = beta_values.size
+    elif distortions is not None:
+        targets = _parameter_values(
+            distortions, "distortions", "target distortions >= D_min", allow_inf=False
+        )
+        n_points = targets.size
+    else:
+        n_points = _DEFAULT_POINTS
+    _check_fits(
+        d_given.size,
+        _RATE_DISTORTION_COPIES + n_points,
+        f"distortion (with {n_points} point(s) asked for)",
+        "fewer symbols or fewer points",
+    )
+    # In units of 2**e, the largest distortion is about 2**_SCALE: no distortion or
+    # expected distortion is lost to the subnormals. R(D) does not change; slopes scale by
+    # 2**e the other way.
+    top = float(d_given.max())
+    e = _exponent(top) - _SCALE if top > 0 else 0
+    d = np.ldexp(d_given, -e)
     keep = _undominated(d, p > 0)
-    prob = _RDProblem(p, d[:, keep], tol_nats, n_max, check_flag(accelerate, "accelerate"))
-    inf_point: _RDPoint | None = None
-    dist: list[float] = []
-    rate: list[float] = []
-    beta_out: list[float] = []
-    conds: list[FloatArray] = []
-    gaps: list[float] = []
-    iters: list[int] = []
-    conv: list[bool] = []
+    prob = _RDProblem(p, d[:, keep], tol_nats, n_max, accelerate)
+    conditional = np.zeros((n_points,) + d.shape)
+    dist = np.empty(n_points)
+    rate = np.empty(n_points)
+    beta_out = np.empty(n_points)
+    gaps = np.empty(n_points)
+    iters = np.empty(n_points, dtype=np.int64)
+    converged = np.empty(n_points, dtype=bool)
 
-    def add(di: float, ri: float, bi: float, ci: FloatArray, gi: float, ni: int, ok: bool) -> None:
-        dist.append(di)
-        rate.append(ri)
-        beta_out.append(bi)
-        conds.append(ci)
-        gaps.append(gi)
-        iters.append(ni)
-        conv.append(ok)
+    def add(
+        i: int, di: float, ri: float, bi: float, ci: FloatArray, gi: float, ni: int, ok: bool
+    ) -> None:
+        """Point i, from scaled units (distortion di, slope bi)."""
+        dist[i] = math.ldexp(di, e)
+        rate[i], gaps[i], iters[i], converged[i] = ri, gi, ni, ok
+        with np.errstate(over="ignore"):
+            beta_out[i] = np.ldexp(bi, -e)
+        conditional[i][:, keep] = ci  # dominated reproductions get probability 0
 
     if betas is not None:
-        for beta in _parameter_values(
-            betas, "betas", "slopes beta >= 0 (inf allowed)", allow_inf=True
-        ):
+        with np.errstate(over="ignore"):
+            scaled_betas = np.ldexp(beta_values, e)  # beyond the floats: the D_min end
+        for i, beta in enumerate(scaled_betas):
             pt = prob.solve(float(beta))
-            add(pt.distortion, pt.rate, pt.beta, pt.cond, pt.gap, pt.n_iter, pt.converged)
+            add(i, pt.distortion, pt.rate, pt.beta, pt.cond, pt.gap, pt.n_iter, pt.converged)
+        beta_out[:] = beta_values  # as given, bit for bit
     else:
         if distortions is None:
-            targets = np.linspace(prob.d_min, prob.d_max, 21)
+            scaled = np.linspace(prob.d_min, prob.d_max, n_points)
         else:
-            targets = _parameter_values(
-                distortions, "distortions", "target distortions >= D_min", allow_inf=False
-            )
+            with np.errstate(over="ignore"):
+                scaled = np.ldexp(targets, -e)  # beyond the floats: above D_max, R = 0
             # D_min computed another way may differ in the last bits: such targets are D_min
-            low = targets < prob.d_min - _DMIN_SLACK * float(d.max())
+            low = scaled < prob.d_min - _DMIN_SLACK * float(d.max())
             if low.any():
                 raise ValueError(
-                    f"distortions has values below D_min = {prob.d_min!r} (smallest "
-                    f"{float(targets.min())!r}), the least expected distortion any test channel "
-                    "reaches (R = inf there); pass targets >= D_min"
+                    f"distortions has values below D_min = {math.ldexp(prob.d_min, e)!r} "
+                    f"(smallest {float(targets.min())!r}), the least expected distortion any "
+                    "test channel reaches (R = inf there); pass targets >= D_min"
                 )
-        for t in targets:
+        inf_point: _RDPoint | None = None
+        for i, t in enumerate(scaled):
             target = float(t)
             if target >= prob.d_max:
                 pt = prob.zero_rate()
-                add(target, 0.0, 0.0, pt.cond, 0.0, 0, True)
-                continue
-            if inf_point is None:
-                inf_point = prob.solve(math.inf, None, 0.25 * tol_nats)
-            if target <= prob.d_min:
-                pt = inf_point
-                add(target, pt.rate, pt.beta, pt.cond, pt.gap, pt.n_iter, pt.converged)
-                continue
-            r_t, b_t, c_t, g_t, n_t, ok_t = prob.at_distortion(target, inf_point)
-            add(target, r_t, b_t, c_t, g_t, n_t, ok_t)
-    converged = np.array(conv, dtype=bool)
-    gap_arr = np.array(gaps) / b
-    conditional = np.zeros((len(conds),) + d.shape)
-    conditional[:, :, keep] = np.stack(conds)  # dominated reproductions get probability 0
+                add(i, target, 0.0, 0.0, pt.cond, 0.0, 0, True)
+            else:
+                if inf_point is None:
+                    inf_point = prob.solve(math.inf, None, 0.25 * tol_nats)
+                if target <= prob.d_min:
+                    pt = inf_point
+                    add(i, target, pt.rate, pt.beta, pt.cond, pt.gap, pt.n_iter, pt.converged)
+                else:
+                    add(i, target, *prob.at_distortion(target, inf_point))
+        if distortions is not None:
+            dist[:] = targets  # as given, bit for bit
+    gaps /= b
     if not converged.all():
         bad = np.flatnonzero(~converged)
         warnings.warn(
             f"rate_distortion: {bad.size} point(s) (indices {bad[:10].tolist()}) did not "
-            f"reach tol={tol_nats / b:g} within max_iter={n_max} (largest gap "
-            f"{gap_arr[bad].max():.3g}); raise max_iter (or tol)",
+            f"reach tol={tol:g} within max_iter={n_max} (largest gap "
+            f"{gaps[bad].max():.3g}); raise max_iter (or tol)",
             RuntimeWarning,
             stacklevel=2,
         )
     return RateDistortionResult(
-        distortion=np.array(dist),
-        rate=np.array(rate) / b + 0.0,
-        beta=np.array(beta_out),
+        distortion=dist,
+        rate=rate / b + 0.0,
+        beta=beta_out,
         conditional=conditional,
-        gap=gap_arr,
-        n_iter=np.array(iters, dtype=np.int64),
+        gap=gaps,
+        n_iter=iters,
         converged=converged,
     )

@@ -23,9 +23,28 @@ by header name, or by 0-based index. A text table has a header when its first ro
 all numbers. The arrays of an ``.npz`` archive with several arrays are selected by name,
 each array being one (possibly multi-dimensional) variable.
 
+Text tables may end their lines in ``\n``, ``\r\n`` or ``\r`` (old Mac files), and a header
+line of any length is read whole. FILE must be a regular file: a table is read more than
+once (its header, then its columns), which a pipe or device cannot give; files holding NUL
+bytes are refused as binary.
+
 Only NumPy and the standard library are used to read files. Every error is reported as a
-single line on stderr starting with ``fastit: error:``, with exit status 2. Results go to
-stdout; progress bars (tqdm, when installed and stderr is a terminal) go to stderr.
+single line on stderr starting with ``fastit: error:``, with exit status 2, whether the
+command line is wrong (argparse's convention) or the data or what was asked of them is
+(a missing column, non-numeric or non-finite values, too few rows, options the data
+cannot support, more memory than the machine has, an overflow inside an estimator); 0 is
+success and 130 an interrupt (Ctrl-C). A traceback is a bug. Results go to stdout;
+warnings (one line each, ``fastit: warning:``) and progress bars (tqdm, when installed
+and stderr is a terminal) go to stderr.
+
+``--json`` prints one JSON object whose numbers are all JSON numbers, so a reader can load
+any matrix or list of them as a numeric array. JSON has no infinity or NaN: such a value
+(the inf diagonal of a k-NN ``pairwise`` matrix, say) is written as ``null``, and every
+object carries ``non_finite``, the list of those values with their place:
+``{"path": ["matrix", 0, 0], "value": "inf"}`` (keys and indices from the top of the
+object; value ``"inf"``, ``"-inf"`` or ``"nan"``), empty when every number is finite.
+``numpy.array(result["matrix"], dtype=float)`` reads the nulls as NaN; put the listed
+values back to get the matrix exactly.
 
 The bundled example, ``fastit/data/example.csv``, was made once (the script is not kept):
 ``rng = numpy.random.default_rng(20240601)``, then, drawn in this order with n = 2000,
@@ -45,9 +64,12 @@ import io
 import json
 import math
 import os
+import stat
 import sys
 import time
+import warnings
 import zipfile
+import zlib
 from array import array
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -174,12 +196,18 @@ class TextTable(Table):
         try:
             with self._open() as f:
                 sample = f.read(_SNIFF_BYTES)
+                if "\x00" in sample:
+                    raise CLIError(
+                        f"cannot read {display}: it holds NUL bytes, so it is binary, not a "
+                        "text table; pass a CSV/TSV table, .npy or .npz file"
+                    )
+                sample += f.readline()  # the rest of the line the sample ends in (a wide header)
         except UnicodeDecodeError:
             raise CLIError(
                 f"cannot read {display}: it is not UTF-8 text; pass a CSV/TSV table, "
                 ".npy or .npz file"
             ) from None
-        except (OSError, EOFError) as err:
+        except (OSError, EOFError, zlib.error) as err:  # (zlib: a corrupt .gz)
             raise CLIError(f"cannot read {display}: {_one_line(str(err))}") from None
         if not sample.strip():
             raise CLIError(f"{display} is empty; it needs a header and data rows")
@@ -189,7 +217,13 @@ class TextTable(Table):
             self.delimiter = "\t"
         else:
             self.delimiter = self._sniff(sample)
-        first = next(csv.reader(io.StringIO(sample), delimiter=self.delimiter), None)
+        # newline="": lines end in \n, \r\n or \r (old Mac files), as when the file is read
+        try:
+            first = next(
+                csv.reader(io.StringIO(sample, newline=""), delimiter=self.delimiter), None
+            )
+        except csv.Error as err:
+            raise CLIError(f"cannot read {display}: {_one_line(str(err))}") from None
         first = [field.strip() for field in first or []]
         self.header = not all(_is_number(field) for field in first)
         self.by_name = self.header
@@ -250,7 +284,7 @@ class TextTable(Table):
                 f"cannot read {self.source}: it is not UTF-8 text; pass a CSV/TSV table, "
                 ".npy or .npz file"
             ) from None
-        except (csv.Error, OSError, EOFError) as err:
+        except (csv.Error, OSError, EOFError, zlib.error) as err:
             raise CLIError(f"cannot read {self.source}: {_one_line(str(err))}") from None
         self._lines = lines
         self.n_rows = len(lines)
@@ -309,6 +343,13 @@ class ArrayTable(Table):
         return {j: (a if a.ndim == 1 else a[:, j]) for j in set(cols)}
 
 
+def _physical_memory() -> int | None:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):  # not a POSIX system
+        return None
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
@@ -354,6 +395,11 @@ def open_table(path: str) -> Table:
         raise CLIError(f"no such file: {display}")
     if os.path.isdir(path):
         raise CLIError(f"{display} is a directory; pass a CSV/TSV, .npy or .npz file")
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise CLIError(
+            f"{display} is not a regular file (a device, pipe or socket); fastit reads a table "
+            "more than once (its header, then its columns): save it to a file and pass that"
+        )
     ext = os.path.splitext(path)[1].lower()
     try:
         if ext in (".npy", ".npz"):
@@ -473,18 +519,34 @@ def _fmt(value: float) -> str:
     return f"{value:.4f}" if math.isfinite(value) else str(value)
 
 
-def _json_number(value: float) -> float | str:
-    return value if math.isfinite(value) else str(value)  # JSON has no inf or NaN
-
-
-def _json_numbers(values: np.ndarray[Any, Any]) -> list[Any]:
-    if values.ndim > 1:
-        return [_json_numbers(row) for row in values]
-    return [_json_number(float(v)) for v in values]
+def _json_ready(value: Any, path: list[str | int], non_finite: list[dict[str, Any]]) -> Any:
+    """``value`` as JSON types; a non-finite number becomes null and is recorded in
+    ``non_finite`` with its path (keys and indices) and ``"inf"``, ``"-inf"`` or ``"nan"``."""
+    if isinstance(value, dict):
+        return {k: _json_ready(v, [*path, k], non_finite) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v, [*path, i], non_finite) for i, v in enumerate(value)]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        if math.isfinite(value):
+            return float(value)
+        non_finite.append({"path": path, "value": str(float(value))})
+        return None  # JSON has no inf or NaN
+    return value
 
 
 def _print_json(result: dict[str, Any]) -> None:
-    print(json.dumps(result, allow_nan=False))
+    """One JSON object: numbers are numbers, a non-finite one is null and listed in
+    ``non_finite`` (e.g. ``{"path": ["matrix", 0, 0], "value": "inf"}``)."""
+    non_finite: list[dict[str, Any]] = []
+    out = _json_ready(result, [], non_finite)
+    out["non_finite"] = non_finite
+    print(json.dumps(out, allow_nan=False))
 
 
 def _details(result: dict[str, Any]) -> str:
@@ -545,11 +607,24 @@ class _Source:
 
 
 def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call a fastit function; its ValueError/TypeError (bad data or options) is the user's."""
+    """Call a fastit function; what it raises about the data or options is the user's:
+    ValueError/TypeError (their messages are written for users), and MemoryError and
+    OverflowError (named, since their messages are not)."""
     try:
         return fn(*args, **kwargs)
     except (ValueError, TypeError) as err:
         raise CLIError(_one_line(str(err))) from None
+    except MemoryError as err:
+        raise CLIError(
+            f"not enough memory for {fn.__name__} on this data and these options "
+            f"({_one_line(str(err)) or 'MemoryError'}); ask for less (fewer bins, permutations "
+            "or columns)"
+        ) from None
+    except OverflowError as err:
+        raise CLIError(
+            f"{fn.__name__} overflowed on this data ({_one_line(str(err))}); values near the "
+            "float limits (about 1e308) may need rescaling"
+        ) from None
 
 
 def _estimate(fn: Any, *args: Any, **kwargs: Any) -> float:
@@ -782,7 +857,7 @@ def _cmd_mi(args: argparse.Namespace) -> int:
         quantity, formula = "mutual_info", f"I({formula})"
     result = {
         "quantity": quantity,
-        "estimate": _json_number(value),
+        "estimate": value,
         "units": _units(args.base),
         "base": args.base,
         **_method_fields(key, k, options),
@@ -817,7 +892,7 @@ def _cmd_entropy(args: argparse.Namespace) -> int:
     value = _estimate(fastit.differential_entropy, x, **options)
     result = {
         "quantity": "differential_entropy",
-        "estimate": _json_number(value),
+        "estimate": value,
         "units": _units(args.base),
         "base": args.base,
         **_method_fields(key, k, options),
@@ -913,7 +988,7 @@ def _cmd_pairwise(args: argparse.Namespace) -> int:
     result = {
         "quantity": "pairwise_mutual_info",
         "columns": names,
-        "matrix": _json_numbers(matrix),
+        "matrix": matrix,
         "units": units,
         "base": args.base,
         **_method_fields(key, k, options),
@@ -1023,8 +1098,8 @@ def _cmd_select(args: argparse.Namespace) -> int:
         "target": table.names[t],
         "discrete_target": discrete,
         "selected": [names[j] for j in picked],
-        "scores": _json_numbers(np.asarray(picked_scores)),
-        "relevance": dict(zip(names, _json_numbers(np.asarray(rel)), strict=True)),
+        "scores": np.asarray(picked_scores, dtype=np.float64),
+        "relevance": dict(zip(names, np.asarray(rel, dtype=np.float64).tolist(), strict=True)),
         "units": units,
         "base": args.base,
         "estimator": estimator,
@@ -1071,6 +1146,12 @@ def _cmd_test(args: argparse.Namespace) -> int:
     m = args.n_permutations
     if m < 1:
         raise CLIError(f"--permutations must be at least 1, got {m}")
+    memory = _physical_memory()
+    if memory is not None and 8 * m > memory:  # the null distribution comes back whole
+        raise CLIError(
+            f"--permutations {m} needs {8 * m / 2**30:.0f} GiB for the null distribution "
+            f"alone, more than this machine's {memory / 2**30:.0f} GiB of memory; ask for fewer"
+        )
     options, key, k = _mi_options(args)
     with ExitStack() as stack:
         client = _connect(args.scheduler, stack)
@@ -1085,11 +1166,11 @@ def _cmd_test(args: argparse.Namespace) -> int:
     units = _units(args.base)
     result = {
         "quantity": "mutual_info_test",
-        "statistic": _json_number(float(test.statistic)),
+        "statistic": float(test.statistic),
         "pvalue": float(test.pvalue),
         "n_permutations": int(null.size),
-        "null_mean": _json_number(float(null.mean())),
-        "null_sd": _json_number(float(null.std())),
+        "null_mean": float(null.mean()),
+        "null_sd": float(null.std()),
         "units": units,
         "base": args.base,
         **_method_fields(key, k, options),
@@ -1477,21 +1558,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``fastit`` command with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    """Run the ``fastit`` command with ``argv`` (default ``sys.argv[1:]``); return the exit code.
+
+    Warnings raised on the way are shown after the result, one line each (the same one
+    once); after an error only the error's line is shown.
+    """
     parser = build_parser()
-    try:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")  # once per place: a warning per permutation is one
         try:
-            args = parser.parse_args(None if argv is None else list(argv))
-        except _ParserExit as stop:
-            return stop.status
-        if args.command is None:
-            raise CLIError(f"choose a command: {_COMMANDS} (see '{_PROG} --help')")
-        return int(args.handler(args))
-    except CLIError as err:
-        print(f"{_PROG}: error: {_one_line(str(err))}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+            try:
+                args = parser.parse_args(None if argv is None else list(argv))
+            except _ParserExit as stop:
+                return stop.status
+            if args.command is None:
+                raise CLIError(f"choose a command: {_COMMANDS} (see '{_PROG} --help')")
+            code = int(args.handler(args))
+        except CLIError as err:
+            print(f"{_PROG}: error: {_one_line(str(err))}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            return 130
+    shown = dict.fromkeys(f"{w.category.__name__}: {_one_line(str(w.message))}" for w in caught)
+    for line in shown:
+        print(f"{_PROG}: warning: {line}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

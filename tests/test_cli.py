@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import math
 import re
@@ -289,9 +290,13 @@ def test_pairwise_knn_methods(
     np.save(path, data)
     result = run_json(capsys, "pairwise", str(path), "--method", "ksg2", "-k", "4")
     expected = fastit.pairwise_mutual_info(data, method="ksg2", k=4)
-    matrix = np.array([[float(v) for v in row] for row in result["matrix"]])  # "inf" strings
+    matrix = np.array(result["matrix"], dtype=float)  # nulls read as NaN
+    for entry in result["non_finite"]:  # where they were, and what
+        _, i, j = entry["path"]
+        matrix[i, j] = float(entry["value"])
     assert np.array_equal(matrix, expected)
-    assert result["matrix"][0][0] == "inf"
+    assert result["matrix"][0][0] is None
+    assert {"path": ["matrix", 0, 0], "value": "inf"} in result["non_finite"]
     assert result["k"] == 4
     code, out, _ = run(capsys, "pairwise", str(path), "--method", "ksg2", "-k", "4")
     assert code == 0
@@ -578,6 +583,12 @@ def _write_errors(tmp: Path) -> None:
     (tmp / "fake.npy").write_text("not an array")
     (tmp / "one.csv").write_text("a,b\n1,2\n")
     (tmp / "words.csv").write_text("a,w\n1,x\n2,y\n3,z\n")
+    (tmp / "nul.csv").write_bytes(b"a,b\n1,2\n3,\x004\n")
+    packed = gzip.compress(("a,b\n" + "".join(f"{i},{i % 7}\n" for i in range(3000))).encode())
+    (tmp / "truncated.csv.gz").write_bytes(packed[: len(packed) // 2])
+    middle = len(packed) // 2
+    (tmp / "corrupt.csv.gz").write_bytes(packed[:middle] + b"\xff" * 40 + packed[middle + 40 :])
+    (tmp / "wide_field.csv").write_text("x" * 200_000 + ",b\n1,2\n3,4\n")
 
 
 ERRORS = [
@@ -639,6 +650,11 @@ ERRORS = [
     (["test", "{tmp}/few.csv", "--x", "a", "--y", "b"], "k=3 needs more than k samples"),
     (["test", "--example", "--x-discrete", "--method", "ksg2"], "discrete"),
     (["bench", "--sizes", "10"], "unrecognized arguments: --sizes 10"),
+    (["mi", "{tmp}/nul.csv", "--x", "a", "--y", "b"], "holds NUL bytes"),
+    (["mi", "{tmp}/corrupt.csv.gz", "--x", "a", "--y", "b"], "Error -3 while decompressing"),
+    (["mi", "{tmp}/truncated.csv.gz", "--x", "a", "--y", "b"], "Compressed file ended"),
+    (["mi", "{tmp}/wide_field.csv", "--x", "0", "--y", "1"], "field larger than field limit"),
+    (["test", "--example", "--permutations", str(10**12)], "for the null distribution alone"),
 ]
 
 

@@ -1,5 +1,5 @@
-"""fastit.compat.sklearn against the installed scikit-learn: same numbers (to 1e-9, mostly
-bit for bit), same dtypes, same exceptions, same side effects; patching."""
+"""fastit.compat.sklearn against the installed scikit-learn: same numbers (bit for bit),
+same dtypes, same exceptions and warnings, same side effects; patching."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def assert_same(ours: Any, theirs: Any) -> None:
     ours, theirs = np.asarray(ours), np.asarray(theirs)
     assert ours.dtype == theirs.dtype
     assert ours.shape == theirs.shape
-    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-9)
+    assert np.array_equal(ours, theirs), np.max(np.abs(ours - theirs))  # bit for bit
 
 
 def same_warnings(ours: Callable[[], Any], theirs: Callable[[], Any]) -> tuple[Any, Any]:
@@ -50,6 +50,18 @@ def same_error(ours: Callable[[], Any], theirs: Callable[[], Any]) -> None:
     with pytest.raises(expected.type) as got:
         ours()
     assert str(got.value) == str(expected.value)
+
+
+def outcome(call: Callable[[], Any]) -> tuple[Any, ...]:
+    """What a call gives: its value (with dtype) or its exception, and its warnings."""
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        try:
+            value = np.asarray(call())
+            result: tuple[Any, ...] = ("value", value.dtype, value.tolist())
+        except Exception as err:  # noqa: BLE001 - whatever scikit-learn raises
+            result = ("error", type(err), str(err))
+    return (*result, [(w.category, str(w.message)) for w in record])
 
 
 def features(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -131,9 +143,7 @@ def test_compute_mi_equals_sklearn_for_every_pairing() -> None:
         (d, e, True, True),
     ]:
         for k in (1, 3, 6):
-            assert twin._compute_mi(*args, n_neighbors=k) == pytest.approx(
-                sk_compute_mi(*args, n_neighbors=k), abs=1e-12
-            )
+            assert twin._compute_mi(*args, n_neighbors=k) == sk_compute_mi(*args, n_neighbors=k)
 
 
 @pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
@@ -237,6 +247,87 @@ def test_twins_equal_sklearn_on_random_data(
         twin.mutual_info_classif(X, y_labels, n_neighbors=n_neighbors, random_state=seed),
         sk_classif(X, y_labels, n_neighbors=n_neighbors, random_state=seed),
     )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_discrete_features_are_bit_exact(seed: int) -> None:
+    # The plug-in MI of a discrete feature is scikit-learn's mutual_info_score, bit for bit.
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(20, 3000))
+    X = features(rng, n)
+    X[:, 2] = rng.integers(0, int(rng.integers(2, 40)), n)  # many labels
+    X[:, 3] = rng.choice([-1.5, 0.25, 7.0], n)  # non-integer labels
+    y = labels_with_small_classes(rng, X[:, 0] + X[:, 2] / 10)
+    y_continuous = X[:, 0] + rng.standard_normal(n)
+    for discrete in ([2], [3], [2, 3, 4]):
+        options = {"discrete_features": discrete, "random_state": seed}
+        ours = outcome(lambda o=options: twin.mutual_info_classif(X, y, **o))
+        assert ours[0] == "value"
+        assert ours == outcome(lambda o=options: sk_classif(X, y, **o))
+        ours = outcome(lambda o=options: twin.mutual_info_regression(X, y_continuous, **o))
+        assert ours[0] == "value"
+        assert ours == outcome(lambda o=options: sk_regression(X, y_continuous, **o))
+
+
+@pytest.fixture
+def no_hang() -> Any:
+    """Turn a call that would loop forever into a failure (SIGALRM after 120 s)."""
+    import signal
+
+    if not hasattr(signal, "SIGALRM"):  # not on POSIX: no guard
+        yield
+        return
+
+    def stop(*_: Any) -> None:
+        raise TimeoutError("the call did not return within 120 s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(120)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def extreme_columns(n: int) -> dict[str, np.ndarray]:
+    z = np.random.default_rng(n).standard_normal(n)
+    first = np.arange(n)
+    return {
+        "spanning +-1e308": np.where(first < 3, 1e308, np.where(first < 6, -1e308, z)),
+        "one 1e308": np.r_[1e308, z[1:]],
+        "constant 1e308": np.full(n, 1e308),  # its noise overflows
+        "constant 1e200": np.full(n, 1e200),  # squared distances overflow
+        "constant 1e-300": np.full(n, 1e-300),
+        "subnormal": z * 5e-322,
+        "spread 1e154": z * 1e154,
+        "tied 1e300": np.round(z) * 1e300,
+    }
+
+
+@pytest.mark.usefixtures("no_hang")
+@pytest.mark.parametrize("n", [8, 120])
+@pytest.mark.parametrize("column", list(extreme_columns(8)))
+def test_extreme_magnitudes_give_what_sklearn_gives(n: int, column: str) -> None:
+    # scikit-learn raises (NaN after scaling, neighbour searches whose squared distances
+    # overflow) or answers; the twins do the same, never loop (nextafter(inf) did).
+    rng = np.random.default_rng(n)
+    X = np.column_stack([extreme_columns(n)[column], rng.standard_normal(n), rng.integers(0, 3, n)])
+    labels = labels_with_small_classes(rng, rng.standard_normal(n))
+    binary = rng.integers(0, 2, n)
+    targets = {
+        "normal": rng.standard_normal(n),
+        "spanning +-1e308": np.r_[1e308, -1e308, rng.standard_normal(n - 2)],
+        "constant 1e200": np.full(n, 1e200),
+    }
+    for k, discrete in ((1, False), (3, [2]), (3, [0])):
+        options = {"discrete_features": discrete, "n_neighbors": k, "random_state": 1}
+        for y in (labels, binary):
+            assert outcome(lambda y=y, o=options: twin.mutual_info_classif(X, y, **o)) == outcome(
+                lambda y=y, o=options: sk_classif(X, y, **o)
+            )
+        for y in targets.values():
+            assert outcome(
+                lambda y=y, o=options: twin.mutual_info_regression(X, y, **o)
+            ) == outcome(lambda y=y, o=options: sk_regression(X, y, **o))
 
 
 # --------------------------------------------------------------------------- errors
