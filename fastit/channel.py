@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import os
 import warnings
 from dataclasses import dataclass, replace
 from typing import Any
@@ -55,6 +54,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.special
 
+from ._machine import physical_memory
 from ._validation import (
     FloatArray,
     _to_numpy,
@@ -291,18 +291,11 @@ def _real_scalar(value: Any, name: str, *, positive: bool, hint: str) -> float:
     return out
 
 
-def _physical_memory() -> int | None:
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
-    except (AttributeError, ValueError, OSError):  # not a POSIX system
-        return None
-
-
 def _check_fits(size: int, copies: int, name: str, fix: str) -> None:
     """Refuse up front work that holds ``copies`` float64 arrays of ``size`` entries when
     they cannot fit in this machine's memory (rather than fail, or be killed, midway)."""
     need = size * copies * 8
-    total = _physical_memory()
+    total = physical_memory()
     if total is not None and need > total:
         raise ValueError(
             f"{name} has {size} entries, and the computation holds about {copies} arrays of "

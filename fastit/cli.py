@@ -5,7 +5,7 @@
     fastit mi --example
     fastit entropy FILE --cols COLS [--method kl|histogram] [-k K] [--bins B] [--correction C]
     fastit pairwise FILE [--cols COLS] [-o matrix.csv|matrix.npy] [--method binned|ksg1|...]
-    fastit select FILE --target COL [--k 20] [--criterion mrmr|jmi|cmim|mi] [--discrete-target]
+    fastit select FILE --target COL [--k 20] [--criterion jmi|mrmr|cmim|mi] [--discrete-target]
     fastit test FILE --x COLS --y COLS [--permutations 1000] [--method ...] [--seed S]
     fastit bench [--quick]
 
@@ -80,6 +80,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from . import _progress
+from ._machine import physical_memory
 
 __all__ = ["main"]
 
@@ -341,13 +342,6 @@ class ArrayTable(Table):
         (a,) = self.arrays.values()
         a = np.asarray(a)
         return {j: (a if a.ndim == 1 else a[:, j]) for j in set(cols)}
-
-
-def _physical_memory() -> int | None:
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
-    except (AttributeError, ValueError, OSError):  # not a POSIX system
-        return None
 
 
 def _is_number(text: str) -> bool:
@@ -1146,7 +1140,7 @@ def _cmd_test(args: argparse.Namespace) -> int:
     m = args.n_permutations
     if m < 1:
         raise CLIError(f"--permutations must be at least 1, got {m}")
-    memory = _physical_memory()
+    memory = physical_memory()
     if memory is not None and 8 * m > memory:  # the null distribution comes back whole
         raise CLIError(
             f"--permutations {m} needs {8 * m / 2**30:.0f} GiB for the null distribution "
@@ -1156,6 +1150,10 @@ def _cmd_test(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         client = _connect(args.scheduler, stack)
         src, names, (x, y) = _xy(args, stack)
+        if args.k is None:  # the test's own default: k for power
+            options["k"] = "auto"
+            if key in ("ksg1", "ksg2", "mixed", "ross"):
+                k = options["k"] = fastit.stats.auto_k(len(x))
         common = {"n_permutations": m, "random_state": args.seed, **options}
         if client is not None:
             fn = _distributed().mutual_info_test
@@ -1373,7 +1371,8 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="use the bundled example data (2000 rows: x, y = 0.6x + 0.8 noise, z, label)",
         )
-        p.add_argument("-k", type=_int, default=3, help=f"{k_help} (default 3)")
+        default = "" if "default" in k_help else " (default 3)"
+        p.add_argument("-k", type=_int, default=3, help=f"{k_help}{default}")
         p.add_argument(
             "--base",
             type=_float,
@@ -1502,8 +1501,8 @@ def build_parser() -> argparse.ArgumentParser:
     sel.add_argument(
         "--criterion",
         choices=tuple(_CRITERIA),
-        default="mrmr",
-        help="mrmr (default), jmi, cmim, or mi: a plain ranking by relevance",
+        default="jmi",
+        help="jmi (default), mrmr, cmim, or mi: a plain ranking by relevance",
     )
     sel.add_argument(
         "--estimator",
@@ -1524,7 +1523,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Is I(X; Y) > 0? The rows of X are permuted against Y to draw the null "
         "distribution (fastit.stats.mutual_info_test); the p-value is (b + 1) / (m + 1).",
     )
-    common(test)
+    common(test, "number of neighbours (default: fastit.stats.auto_k of n, for power)")
+    test.set_defaults(k=None)
     x_and_y(test)
     test.add_argument(
         "--permutations",

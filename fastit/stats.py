@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -37,6 +36,7 @@ import numpy.typing as npt
 
 from . import _core
 from ._columns import pair_params
+from ._machine import physical_memory
 from ._progress import progress as _progress
 from ._validation import (
     FloatArray,
@@ -180,19 +180,12 @@ def resolve_test_k(k: Any, n: int) -> Any:
     return k
 
 
-def _physical_memory() -> int | None:
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
-    except (AttributeError, ValueError, OSError):  # not on Linux
-        return None
-
-
 def _check_fits(count: int, name: str, values_each: int = 1) -> None:
     """Refuse up front a count whose results (``values_each`` float64 values per item)
     cannot fit in this machine's memory; everything else is drawn and evaluated chunk by
     chunk, so memory beyond the results is bounded by the data."""
     need = count * values_each * 8
-    total = _physical_memory()
+    total = physical_memory()
     if total is not None and need > total:
         raise ValueError(
             f"{name}={count} needs {need / 2**30:.0f} GiB for its results alone, more than "

@@ -426,9 +426,11 @@ def test_permutation_test_equals_the_library(
     assert code == 0, err
     assert re.match(
         r"^I\(x; y\) = 0\.\d{4} nats, permutation p-value 0\.05 \(19 permutations\)  "
-        r"\[KSG algorithm 1, k=3, n=2000\]$",
+        r"\[KSG algorithm 1, k=30, n=2000\]$",  # the test's k: fastit.stats.auto_k(2000)
         out.splitlines()[0],
     ), out
+    assert result["k"] is None  # binned: no neighbours
+    assert run_json(capsys, "test", "--example", "--permutations", "9", "-k", "4")["k"] == 4
 
 
 def test_bench_quick(capsys: pytest.CaptureFixture[str]) -> None:
@@ -647,7 +649,7 @@ ERRORS = [
     (["test", "--example", "--permutations", "many"], "invalid value 'many'"),
     (["test", "--example", "--seed", "-1"], "random_state must be >= 0"),
     (["test", "{tmp}/text.csv", "--x", "a", "--y", "b"], "not numeric"),
-    (["test", "{tmp}/few.csv", "--x", "a", "--y", "b"], "k=3 needs more than k samples"),
+    (["test", "{tmp}/few.csv", "--x", "a", "--y", "b", "-k", "3"], "k=3 needs more than k samples"),
     (["test", "--example", "--x-discrete", "--method", "ksg2"], "discrete"),
     (["bench", "--sizes", "10"], "unrecognized arguments: --sizes 10"),
     (["mi", "{tmp}/nul.csv", "--x", "a", "--y", "b"], "holds NUL bytes"),
