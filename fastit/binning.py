@@ -2,8 +2,9 @@
 
 Rules: NumPy's ("auto", "fd", "scott", "sturges", "sqrt", "doane", "rice", "stone"), with
 the same edges as ``numpy.histogram_bin_edges``, and ``"quantile"``: equal-frequency bins,
-as many as "auto" would choose (at most one per sample), with edges at the sample quantiles
-(repeated quantiles, from ties, are merged, so heavily tied data get fewer bins).
+as many as "auto" chooses for evenly spread values (:func:`quantile_bin_count`, whatever
+the tails), with edges at the sample quantiles (repeated quantiles, from ties, are merged,
+so heavily tied data get fewer bins).
 
 Every sample must fall inside the edges: explicit edges that leave samples out raise
 instead of dropping them. The last bin is closed, as in NumPy.
@@ -230,9 +231,16 @@ def _check_kind(bins: Any) -> None:
         raise TypeError(f"bins must be an int, a sequence of edges or a rule name, not {bins!r}")
 
 
+def quantile_bin_count(n: int) -> int:
+    """The number of equal-frequency bins for n samples: as many as NumPy's "auto" rule
+    gives n evenly spread values, max(Sturges, n^(1/3)) (the rule on the data themselves
+    would follow their tails: Cauchy samples or one outlier at 1e308 asked for one bin per
+    sample, and the estimate measured nothing but the bins)."""
+    return len(np.histogram_bin_edges(np.arange(n, dtype=np.float64), "auto")) - 1
+
+
 def _quantile_edges(values: FloatArray, name: str) -> FloatArray:
-    lo, hi = float(values.min()), float(values.max())
-    n_bins = min(rule_bin_count(values, "auto", name, lo, hi), values.size)
+    n_bins = quantile_bin_count(values.size)
     edges = np.unique(np.quantile(values, np.linspace(0.0, 1.0, n_bins + 1)))
     if edges.size < 2:  # a constant column: one bin around it, as NumPy makes
         b = equal_width_bins(float(values[0]), float(values[0]), 1, name)

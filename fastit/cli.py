@@ -998,7 +998,7 @@ def _cmd_pairwise(args: argparse.Namespace) -> int:
     diagonal = (
         "the entropy of each binned column"
         if method == "binned"
-        else "inf (a continuous variable with itself)"
+        else "inf for a column with a continuous part, H(X) for a purely discrete one"
     )
     print(f"I(row; column) in {units}  {_details(result)}; diagonal: {diagonal}")
     if args.output is not None:

@@ -42,12 +42,26 @@ def test_explicit_unequal_edges_and_quantile_bins():
     # Equal-frequency bins: every marginal bin holds about the same number of samples.
     got_q = fastit.mutual_info(X, Y, method="binned", bins="quantile", correction=None)
 
-    def quantile_edges(v):  # as many bins as the "auto" rule, at the sample quantiles
-        n_bins = len(np.histogram_bin_edges(v, "auto")) - 1
+    def quantile_edges(v):  # as many bins as "auto" gives evenly spread values
+        n_bins = len(np.histogram_bin_edges(np.arange(v.size, dtype=float), "auto")) - 1
         return np.quantile(v, np.linspace(0, 1, n_bins + 1))
 
     qx, qy = quantile_edges(X), quantile_edges(Y)
     assert got_q == pytest.approx(plugin_mi(np.histogram2d(X, Y, bins=(qx, qy))[0]), abs=1e-12)
+
+
+def test_quantile_bins_do_not_follow_the_tails():
+    # Equal-frequency bins are for heavy tails: their count must not grow with the range
+    # (the "auto" rule on Cauchy data, or with one value at 1e308, asked for one bin per
+    # sample, and independent variables got 0.5 nats).
+    r = np.random.default_rng(8)
+    for x in (r.standard_cauchy(2000), np.append(r.standard_normal(1999), 1e308)):
+        y = r.standard_normal(2000)
+        assert abs(fastit.mutual_info(x, y, method="binned", bins="quantile")) < 0.02
+        n_bins = len(np.histogram_bin_edges(np.arange(2000.0), "auto")) - 1  # 13
+        assert fastit.mutual_info(x, x, method="binned", bins="quantile", correction=None) == (
+            pytest.approx(np.log(n_bins), abs=1e-3)
+        )
 
 
 def test_multidimensional_variables_use_the_joint_histogram():
