@@ -54,7 +54,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.special
 
-from ._machine import physical_memory
+from ._machine import check_fits
 from ._validation import (
     FloatArray,
     _to_numpy,
@@ -292,16 +292,9 @@ def _real_scalar(value: Any, name: str, *, positive: bool, hint: str) -> float:
 
 
 def _check_fits(size: int, copies: int, name: str, fix: str) -> None:
-    """Refuse up front work that holds ``copies`` float64 arrays of ``size`` entries when
-    they cannot fit in this machine's memory (rather than fail, or be killed, midway)."""
-    need = size * copies * 8
-    total = physical_memory()
-    if total is not None and need > total:
-        raise ValueError(
-            f"{name} has {size} entries, and the computation holds about {copies} arrays of "
-            f"that size ({need / 2**30:.0f} GiB), more than this machine's "
-            f"{total / 2**30:.0f} GiB of memory; pass {fix}"
-        )
+    """Refuse up front work that holds ``copies`` float64 arrays of ``size`` entries."""
+    what = f"{name} has {size} entries, and the computation on about {copies} arrays of that size"
+    check_fits(8 * size * copies, what, f"pass {fix}")
 
 
 def _check_tol(tol: Any) -> float:

@@ -80,7 +80,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from . import _progress
-from ._machine import physical_memory
+from ._machine import check_fits
 
 __all__ = ["main"]
 
@@ -1140,12 +1140,10 @@ def _cmd_test(args: argparse.Namespace) -> int:
     m = args.n_permutations
     if m < 1:
         raise CLIError(f"--permutations must be at least 1, got {m}")
-    memory = physical_memory()
-    if memory is not None and 8 * m > memory:  # the null distribution comes back whole
-        raise CLIError(
-            f"--permutations {m} needs {8 * m / 2**30:.0f} GiB for the null distribution "
-            f"alone, more than this machine's {memory / 2**30:.0f} GiB of memory; ask for fewer"
-        )
+    # The null distribution comes back whole: refused before the data are read.
+    check_fits(
+        8 * m, f"--permutations {m}", "that is for the null distribution alone: ask for fewer"
+    )
     options, key, k = _mi_options(args)
     with ExitStack() as stack:
         client = _connect(args.scheduler, stack)

@@ -36,7 +36,7 @@ import numpy.typing as npt
 
 from . import _core
 from ._columns import pair_params
-from ._machine import physical_memory
+from ._machine import check_fits
 from ._progress import progress as _progress
 from ._validation import (
     FloatArray,
@@ -182,15 +182,11 @@ def resolve_test_k(k: Any, n: int) -> Any:
 
 def _check_fits(count: int, name: str, values_each: int = 1) -> None:
     """Refuse up front a count whose results (``values_each`` float64 values per item)
-    cannot fit in this machine's memory; everything else is drawn and evaluated chunk by
-    chunk, so memory beyond the results is bounded by the data."""
-    need = count * values_each * 8
-    total = physical_memory()
-    if total is not None and need > total:
-        raise ValueError(
-            f"{name}={count} needs {need / 2**30:.0f} GiB for its results alone, more than "
-            f"this machine's {total / 2**30:.0f} GiB of memory; ask for fewer"
-        )
+    cannot fit; everything else is drawn and evaluated chunk by chunk, so memory beyond
+    the results is bounded by the data."""
+    check_fits(
+        8 * count * values_each, f"{name}={count}", "that is for its results alone: ask for fewer"
+    )
 
 
 def _half(n: int) -> int:
