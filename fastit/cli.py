@@ -1141,9 +1141,8 @@ def _cmd_test(args: argparse.Namespace) -> int:
     if m < 1:
         raise CLIError(f"--permutations must be at least 1, got {m}")
     # The null distribution comes back whole: refused before the data are read.
-    check_fits(
-        8 * m, f"--permutations {m}", "that is for the null distribution alone: ask for fewer"
-    )
+    fix = "that is for the null distribution alone: ask for fewer"
+    _call(check_fits, 8 * m, f"--permutations {m}", fix)
     options, key, k = _mi_options(args)
     with ExitStack() as stack:
         client = _connect(args.scheduler, stack)
