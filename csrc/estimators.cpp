@@ -183,11 +183,14 @@ double kozachenko_leonenko_entropy(Variable& x, int k, const Parallel& par, doub
     // H = psi(n) - psi(k) + d <ln(2 eps)>: a max-norm ball of radius eps has volume (2 eps)^d.
     const double base = digamma(static_cast<double>(n)) - digamma(k);
     const double d = x.d;
+    constexpr double kHalfMax = std::numeric_limits<double>::max() / 2, kLn2 = 0.69314718055994530942;
     const double total = blocked_sum(n, par, [&](std::size_t begin, std::size_t end) {
         KnnScratch s(k);
         double sum = 0.0;
         for (std::size_t pos = begin; pos < end; ++pos) {
-            const double t = d * std::log(2.0 * index->kth_distance(pos, k, s));
+            const double eps = index->kth_distance(pos, k, s);
+            // 2 eps overflows for eps above DBL_MAX / 2; its logarithm does not.
+            const double t = d * (eps <= kHalfMax ? std::log(2.0 * eps) : kLn2 + std::log(eps));
             if (local) local[index->original(pos)] = base + t;
             sum += t;
         }

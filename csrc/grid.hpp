@@ -62,16 +62,25 @@ class ChebyshevGrid2D {
             hi[1] = std::max(hi[1], e[3]);
         }
         const double wx = hi[0] - lo[0], wy = hi[1] - lo[1];
-        if (!(wx > 0.0 && wy > 0.0)) return;  // degenerate: leave unbalanced
+        // Degenerate, or so wide that the extent overflows (or a coordinate is not finite):
+        // leave unbalanced, for the kd-tree.
+        if (!(wx > 0.0 && wy > 0.0 && std::isfinite(wx) && std::isfinite(wy))) return;
         x0_ = lo[0];
         y0_ = lo[1];
 
         // A first cell size from the bounding box, then rescaled so that the mean occupancy
         // of a random point's cell (which grows as h^2) comes out near the target. A sample
         // of the points estimates the occupancy well enough for that.
-        set_cell_size(std::sqrt(wx * wy * 2.0 / static_cast<double>(n)), wx, wy);
+        double area = wx * wy * 2.0 / static_cast<double>(n);
+        if (!std::isnormal(area))  // the product under- or overflowed: factor by factor
+            area = std::sqrt(wx) * std::sqrt(wy) * std::sqrt(2.0 / static_cast<double>(n));
+        else
+            area = std::sqrt(area);
+        if (!set_cell_size(area, wx, wy)) return;
         {
             constexpr std::size_t kEvery = 8;
+            // About n / 2 cells by the choice of h; never more than n plus the sides.
+            if (gx_ * gy_ > n + gx_ + gy_) return;
             std::vector<std::uint32_t> count(gx_ * gy_, 0);
             double p[2];
             for (std::size_t i = 0; i < n; i += kEvery) {
@@ -82,8 +91,9 @@ class ChebyshevGrid2D {
             double sum = 0.0;
             for (std::uint32_t c : count) sum += static_cast<double>(c) * (static_cast<double>(c) - 1.0);
             const double occupancy = 1.0 + sum / m * static_cast<double>(kEvery);
-            if (occupancy > target_occupancy)
-                set_cell_size(h_ * std::sqrt(target_occupancy / occupancy), wx, wy);
+            if (occupancy > target_occupancy &&
+                !set_cell_size(h_ * std::sqrt(target_occupancy / occupancy), wx, wy))
+                return;
         }
 
         // Occupied span of every row, then the cells of all spans back to back.
@@ -214,21 +224,29 @@ class ChebyshevGrid2D {
     static constexpr double kMaxOccupancy = 5.0;
     static constexpr std::size_t kMaxCellsPerPoint = 4;
 
-    void set_cell_size(double h, double wx, double wy) {
-        h_ = std::max({h, wx / 65536.0, wy / 65536.0});  // at most 2^16 cells a side
+    // Sets cells of side h, at most 2^16 a side; false (no grid) where the extents are so
+    // small that the side or its inverse is not a normal number.
+    bool set_cell_size(double h, double wx, double wy) {
+        h_ = std::max({h, wx / 65536.0, wy / 65536.0});
         inv_h_ = 1.0 / h_;
-        gx_ = static_cast<std::size_t>(wx * inv_h_) + 1;
-        gy_ = static_cast<std::size_t>(wy * inv_h_) + 1;
+        if (!(std::isnormal(h_) && std::isnormal(inv_h_))) return false;
+        const double cells_x = wx * inv_h_, cells_y = wy * inv_h_;
+        if (!(cells_x < 65537.0 && cells_y < 65537.0)) return false;  // not for finite inputs
+        gx_ = static_cast<std::size_t>(cells_x) + 1;
+        gy_ = static_cast<std::size_t>(cells_y) + 1;
         margin_ = 1e-6 * h_;
+        return true;
     }
 
-
-    std::size_t cell_x(double v) const {
-        return std::min(static_cast<std::size_t>((v - x0_) * inv_h_), gx_ - 1);
+    // Cell of a coordinate at offset v - x0 from the grid's corner; a non-finite coordinate
+    // (which only a direct caller can pass) lands in an edge cell instead of overflowing.
+    static std::size_t cell_of(double offset, double inv_h, std::size_t cells) {
+        const double c = offset * inv_h;
+        if (!(c > 0.0)) return 0;
+        return c < static_cast<double>(cells - 1) ? static_cast<std::size_t>(c) : cells - 1;
     }
-    std::size_t cell_y(double v) const {
-        return std::min(static_cast<std::size_t>((v - y0_) * inv_h_), gy_ - 1);
-    }
+    std::size_t cell_x(double v) const { return cell_of(v - x0_, inv_h_, gx_); }
+    std::size_t cell_y(double v) const { return cell_of(v - y0_, inv_h_, gy_); }
 
     // Scans rings t = 0, 1, ... of cells around q's cell, handing each run of consecutive
     // cells to scan(begin, end). Before ring t it asks done(bound), bound being a lower
@@ -237,6 +255,10 @@ class ChebyshevGrid2D {
     void visit_rings(const double* q, const Done& done, const Scan& scan) const {
         const auto cx = static_cast<std::ptrdiff_t>(cell_x(q[0]));
         const auto cy = static_cast<std::ptrdiff_t>(cell_y(q[1]));
+        // Offsets from the grid's corner, so that the cell borders c * h below round no more
+        // than the cell indices do (x0 + c * h would round to the precision of x0, which is
+        // coarser than h where the data sit far from 0).
+        const double qx = q[0] - x0_, qy = q[1] - y0_;
         const auto gx = static_cast<std::ptrdiff_t>(gx_), gy = static_cast<std::ptrdiff_t>(gy_);
         const std::ptrdiff_t last_ring = std::max({cx, gx - 1 - cx, cy, gy - 1 - cy});
         for (std::ptrdiff_t t = 0; t <= last_ring; ++t) {
@@ -244,10 +266,10 @@ class ChebyshevGrid2D {
                 // Distance from q to the outside of the block of rings < t.
                 const double inner = static_cast<double>(t - 1);
                 const double bound =
-                    std::min({q[0] - (x0_ + (static_cast<double>(cx) - inner) * h_),
-                              (x0_ + (static_cast<double>(cx) + inner + 1.0) * h_) - q[0],
-                              q[1] - (y0_ + (static_cast<double>(cy) - inner) * h_),
-                              (y0_ + (static_cast<double>(cy) + inner + 1.0) * h_) - q[1]}) -
+                    std::min({qx - (static_cast<double>(cx) - inner) * h_,
+                              (static_cast<double>(cx) + inner + 1.0) * h_ - qx,
+                              qy - (static_cast<double>(cy) - inner) * h_,
+                              (static_cast<double>(cy) + inner + 1.0) * h_ - qy}) -
                     margin_;
                 if (done(bound)) return;
             }
