@@ -6,6 +6,7 @@ IEEE arithmetic."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -133,12 +134,21 @@ def test_mutual_info_is_unchanged_by_exact_power_of_two_scaling(exponent: int) -
 
 def test_tiny_scale_needs_no_memory_beyond_the_data() -> None:
     # At a scale of 1e-300 the cell area underflowed to 0 and the grid sized a table of
-    # 2^32 cells (17 GB). Run in a child with its address space capped at 2 GB, so that a
-    # regression fails here instead of exhausting the machine.
+    # 2^32 cells (17 GB). Run in a child whose allocations are capped at 2 GB, so that a
+    # regression fails here instead of exhausting the machine: by its address space, or,
+    # under AddressSanitizer (whose shadow memory needs terabytes of address space), by
+    # the sanitizer's own allocation limit.
+    env = dict(os.environ)
+    cap = 2 << 30
+    if "libasan" in env.get("LD_PRELOAD", ""):
+        limit = f"max_allocation_size_mb={cap >> 20}:allocator_may_return_null=1"
+        env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"), limit]))
+        cap = -1
     script = textwrap.dedent(
-        """
+        f"""
         import resource
-        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+        if {cap} > 0:
+            resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))
         import numpy as np
         import fastit
         rng = np.random.default_rng(0)
@@ -146,7 +156,7 @@ def test_tiny_scale_needs_no_memory_beyond_the_data() -> None:
         print(fastit.mutual_info(a, a + 1e-300 * rng.standard_normal(1000), standardize=False))
         """
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
     assert np.isfinite(float(out.stdout))
 
