@@ -91,39 +91,56 @@ double ksg_mutual_info(Variable& x, Variable& y, int k, int algorithm, const Par
                        double* local) {
     const std::size_t n = x.n;
     auto lines = break_ties({&x, &y}, par);
+    // Kept beside the joint index, the sorted marginals of the tie check would double its
+    // memory: above 1/32 of the large-input threshold (2^20 samples) they are dropped and
+    // sorted again for the counts.
+    if (n > large_input_threshold() / 32)
+        for (auto& line : lines) line.reset();
 
     // KSG 1: one radius per sample, the joint k-th neighbour distance.
     // KSG 2: per marginal, the largest marginal distance among the k joint neighbours.
-    std::vector<double> radius_x, radius_y;
+    // While the joint index is in memory, only the neighbour that sets each radius is kept
+    // (4 bytes a sample, where a distance takes 8); the radii are computed after.
+    std::vector<std::uint32_t> far_x, far_y;
     {
         auto joint = index_of({&x, &y}, nullptr, par, Query::nearest);
         // Allocated after the index, whose build needs its peak memory first.
-        radius_x.resize(n);
-        radius_y.resize(algorithm == 2 ? n : 0);
+        far_x.resize(n);
+        far_y.resize(algorithm == 2 ? n : 0);
         const int dx = x.d, d = x.d + y.d;
         blocked_sum(n, par, [&](std::size_t begin, std::size_t end) {
             KnnScratch s(k);
             std::vector<double> q(d), p(d);
             for (std::size_t pos = begin; pos < end; ++pos) {
                 if (pos + kPrefetch < end) {
-                    __builtin_prefetch(&radius_x[joint->original(pos + kPrefetch)], 1);
-                    if (algorithm == 2) __builtin_prefetch(&radius_y[joint->original(pos + kPrefetch)], 1);
+                    __builtin_prefetch(&far_x[joint->original(pos + kPrefetch)], 1);
+                    if (algorithm == 2) __builtin_prefetch(&far_y[joint->original(pos + kPrefetch)], 1);
                 }
                 joint->knn(pos, k, s);
                 const std::uint32_t i = joint->original(pos);
                 if (algorithm == 1) {
-                    radius_x[i] = s.dist[k - 1];
+                    far_x[i] = joint->original(s.nbr[k - 1]);
                     continue;
                 }
                 joint->copy_point(pos, q.data());
-                double ex = 0.0, ey = 0.0;
+                double ex = -1.0, ey = -1.0;
+                std::uint32_t jx = 0, jy = 0;
                 for (int t = 0; t < k; ++t) {
                     joint->copy_point(s.nbr[t], p.data());
-                    for (int c = 0; c < dx; ++c) ex = std::max(ex, std::abs(p[c] - q[c]));
-                    for (int c = dx; c < d; ++c) ey = std::max(ey, std::abs(p[c] - q[c]));
+                    double tx = 0.0, ty = 0.0;
+                    for (int c = 0; c < dx; ++c) tx = std::max(tx, std::abs(p[c] - q[c]));
+                    for (int c = dx; c < d; ++c) ty = std::max(ty, std::abs(p[c] - q[c]));
+                    if (tx > ex) {
+                        ex = tx;
+                        jx = s.nbr[t];
+                    }
+                    if (ty > ey) {
+                        ey = ty;
+                        jy = s.nbr[t];
+                    }
                 }
-                radius_x[i] = ex;
-                radius_y[i] = ey;
+                far_x[i] = joint->original(jx);
+                far_y[i] = joint->original(jy);
             }
             return 0.0;
         });
@@ -140,10 +157,19 @@ double ksg_mutual_info(Variable& x, Variable& y, int k, int algorithm, const Par
         if (local) local[i] -= t;
         return t;
     };
-    const double* ry = algorithm == 1 ? radius_x.data() : radius_y.data();
+    // One marginal at a time: its radii, its sorted line, its counts; then freed.
+    std::vector<double> radius = algorithm == 1 ? distances_to(JointSpace({&x, &y}), far_x, par)
+                                                : distances_to(JointSpace({&x}), far_x, par);
+    std::vector<std::uint32_t>().swap(far_x);
     const double sx =
-        sum_over_counts(*index_of({&x}, std::move(lines[0]), par, Query::count), radius_x.data(), strict, par, term);
-    const double sy = sum_over_counts(*index_of({&y}, std::move(lines[1]), par, Query::count), ry, strict, par, term);
+        sum_over_counts(*index_of({&x}, std::move(lines[0]), par, Query::count), radius.data(), strict, par, term);
+    if (algorithm == 2) {
+        std::vector<double>().swap(radius);
+        radius = distances_to(JointSpace({&y}), far_y, par);
+        std::vector<std::uint32_t>().swap(far_y);
+    }
+    const double sy =
+        sum_over_counts(*index_of({&y}, std::move(lines[1]), par, Query::count), radius.data(), strict, par, term);
     return base - (sx + sy) / static_cast<double>(n);
 }
 
