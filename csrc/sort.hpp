@@ -57,8 +57,11 @@ inline int first_varying_byte(std::uint64_t differ) { return differ ? __builtin_
 
 constexpr int byte_shift(int byte) { return 56 - 8 * byte; }
 
-// Occurrences of each value of each of the 8 key bytes over a range.
-using ByteCounts = std::array<std::array<std::uint32_t, 256>, 8>;
+// Occurrences of each value of a byte over a range, and of each of the 8 key bytes. As
+// size_t, not uint32_t: the passes' stores of 32-bit indices could otherwise alias the
+// counts, which would serialise the passes.
+using Counts = std::array<std::size_t, 256>;
+using ByteCounts = std::array<Counts, 8>;
 
 // Sorts (order key, index) pairs ascending, the keys held in the slots of `keys`. Ranges of
 // up to kBucket pairs are sorted by LSD radix passes through a scratch buffer of that size;
@@ -74,24 +77,25 @@ class RadixArgsort {
         : keys_(keys), order_(order), scratch_keys_(std::min(n, kBucket)), scratch_order_(std::min(n, kBucket)) {
         if (n == 0) return;
         // One pass makes the keys, the counts of every byte and which bits vary.
-        auto count = std::make_unique<ByteCounts>();
+        auto counts = std::make_unique<ByteCounts>();
+        ByteCounts& count = *counts;
         const std::uint64_t first = order_key(value(0));
         std::uint64_t differ = 0;
         for (std::size_t i = 0; i < n; ++i) {
             const std::uint64_t k = order_key(value(i));
-            set_key_in(&keys_[i], k);
-            order_[i] = static_cast<std::uint32_t>(i);
-            for (int b = 0; b < 8; ++b) ++(*count)[b][(k >> byte_shift(b)) & 0xff];
+            set_key_in(&keys[i], k);
+            order[i] = static_cast<std::uint32_t>(i);
+            for (int b = 0; b < 8; ++b) ++count[b][(k >> byte_shift(b)) & 0xff];
             differ |= k ^ first;
         }
         if (n <= kBucket) {
             // Never split: still in index order, which the stable passes keep.
-            lsd_passes(0, n, *count, false);
+            lsd_passes(0, n, count, false);
             return;
         }
         const int level = first_varying_byte(differ);
         if (level == 8) return;  // one key: already in index order
-        split(0, level, (*count)[level]);
+        split(0, level, count[level]);
     }
 
    private:
@@ -112,7 +116,7 @@ class RadixArgsort {
             lsd_passes(lo, hi, count, true);
             return;
         }
-        std::array<std::uint32_t, 256> count{};
+        Counts count{};
         const std::uint64_t first = key_in(&keys_[lo]);
         std::uint64_t differ = 0;
         for (std::size_t i = lo; i < hi; ++i) {
@@ -132,7 +136,7 @@ class RadixArgsort {
 
     // Splits the range from lo in place by key byte `level` (count: its occurrences, which
     // add up to the range's length) and sorts the parts.
-    void split(std::size_t lo, int level, const std::array<std::uint32_t, 256>& count) {
+    void split(std::size_t lo, int level, const Counts& count) {
         std::array<std::size_t, 257> start;
         start[0] = lo;
         for (int b = 0; b < 256; ++b) start[b + 1] = start[b] + count[b];
@@ -179,25 +183,30 @@ class RadixArgsort {
             const int shift = byte_shift(b);
             auto& c = count[b];
             if (c[(probe >> shift) & 0xff] == m) continue;
-            std::uint32_t sum = 0;
+            std::size_t sum = 0;
             for (auto& v : c) {
-                const std::uint32_t t = v;
+                const std::size_t t = v;
                 v = sum;
                 sum += t;
             }
+            // Locals: the compiler need not reload the members after every store.
+            double* keys = keys_ + lo;
+            std::uint32_t* order = order_ + lo;
+            std::uint64_t* scratch_keys = scratch_keys_.data();
+            std::uint32_t* scratch_order = scratch_order_.data();
             if (in_scratch) {
                 for (std::size_t j = 0; j < m; ++j) {
-                    const std::uint64_t k = scratch_keys_[j];
-                    const std::uint32_t dst = c[(k >> shift) & 0xff]++;
-                    set_key_in(&keys_[lo + dst], k);
-                    order_[lo + dst] = scratch_order_[j];
+                    const std::uint64_t k = scratch_keys[j];
+                    const std::size_t dst = c[(k >> shift) & 0xff]++;
+                    set_key_in(&keys[dst], k);
+                    order[dst] = scratch_order[j];
                 }
             } else {
                 for (std::size_t j = 0; j < m; ++j) {
-                    const std::uint64_t k = key_in(&keys_[lo + j]);
-                    const std::uint32_t dst = c[(k >> shift) & 0xff]++;
-                    scratch_keys_[dst] = k;
-                    scratch_order_[dst] = order_[lo + j];
+                    const std::uint64_t k = key_in(&keys[j]);
+                    const std::size_t dst = c[(k >> shift) & 0xff]++;
+                    scratch_keys[dst] = k;
+                    scratch_order[dst] = order[j];
                 }
             }
             in_scratch = !in_scratch;
@@ -250,7 +259,7 @@ class RadixArgsort {
         }
         std::uint32_t* tmp = scratch_order_.data();
         for (int shift = 0; shift < 32; shift += 8) {
-            std::array<std::uint32_t, 256> c{};
+            Counts c{};
             for (std::size_t i = 0; i < m; ++i) ++c[(x[i] >> shift) & 0xff];
             if (c[(x[0] >> shift) & 0xff] == m) continue;
             std::uint32_t sum = 0;
