@@ -36,10 +36,13 @@ class ChebyshevGrid2D {
     ChebyshevGrid2D(std::size_t n, const Fill& fill, const Parallel& par) : n_(n) {
         if (n < 64 || n >= (std::size_t{1} << 31)) return;
         // Contiguous chunks of samples, one per thread; every pass below gives the same
-        // result for any number of chunks (the scatter is a stable counting sort). Large
-        // inputs save memory instead: one chunk (one count array) and fuller cells.
+        // result for any number of chunks (the scatter is a stable counting sort). Above
+        // 2^20 samples (1/32 of the large-input threshold) one chunk saves the other chunks'
+        // cursors (2 bytes a cell each); large inputs also take fuller cells.
         const bool large = n > large_input_threshold();
-        const std::size_t n_chunks = large ? 1 : std::min<std::size_t>(std::max(par.n_threads, 1), 4);
+        const std::size_t n_chunks = n > large_input_threshold() / 32
+                                         ? 1
+                                         : std::min<std::size_t>(std::max(par.n_threads, 1), 4);
         const double target_occupancy = large ? 8.0 : 2.5;
         auto chunk_begin = [&](std::size_t t) { return t * n / n_chunks; };
         // fill() is cheap and deterministic: calling it in each pass saves a copy of the data.
@@ -125,32 +128,45 @@ class ChebyshevGrid2D {
         if (n_cells > kMaxCellsPerPoint * n) return;
 
         // Counting sort by cell: counts per chunk, then each chunk scatters its samples after
-        // those of the chunks before it.
+        // those of the chunks before it. Counts and cursors are 16-bit offsets within a
+        // block of cells (see cell_start): a count that wraps shows in the total.
         auto cell_of = [&](const double* p) {
             const std::size_t cy = cell_y(p[1]);
             return row_offset_[cy] + cell_x(p[0]) - row_first_[cy];
         };
-        std::vector<std::vector<std::uint32_t>> count(n_chunks);
+        std::vector<std::vector<std::uint16_t>> cursor(n_chunks);
         par.run(n_chunks, [&](std::size_t t) {
-            count[t].assign(n_cells, 0);
+            cursor[t].assign(n_cells, 0);
             double p[2];
             for (std::size_t i = chunk_begin(t); i < chunk_begin(t + 1); ++i) {
                 fill(i, p);
-                ++count[t][cell_of(p)];
+                ++cursor[t][cell_of(p)];
             }
         });
-        start_.assign(n_cells + 1, 0);
+        block_start_.assign((n_cells >> kBlockBits) + 1, 0);
+        within_block_.assign(n_cells + 1, 0);
+        std::size_t placed = 0;  // samples in the cells before c
         double occupancy = 0.0;
         for (std::size_t c = 0; c < n_cells; ++c) {
-            std::uint32_t in_cell = 0;
+            if ((c & kBlockMask) == 0) block_start_[c >> kBlockBits] = static_cast<std::uint32_t>(placed);
+            const std::size_t before = placed - block_start_[c >> kBlockBits];
+            within_block_[c] = static_cast<std::uint16_t>(before);
+            std::size_t in_cell = 0;
             for (std::size_t t = 0; t < n_chunks; ++t) {
-                const std::uint32_t here = count[t][c];
-                count[t][c] = start_[c] + in_cell;  // where chunk t's first sample in c goes
+                const std::size_t here = cursor[t][c];
+                cursor[t][c] = static_cast<std::uint16_t>(before + in_cell);  // chunk t's first in c
                 in_cell += here;
             }
-            start_[c + 1] = start_[c] + in_cell;
+            placed += in_cell;
+            // A block holding 2^16 samples or more: no grid (only a dense cluster in a few
+            // cells of a large input passes the occupancy test and gets here).
+            if (placed - block_start_[c >> kBlockBits] > 0xffff) return;
             occupancy += static_cast<double>(in_cell) * static_cast<double>(in_cell);
         }
+        if (placed != n) return;  // a count wrapped: as above
+        // The end of the last cell, from the block it falls in.
+        if ((n_cells & kBlockMask) == 0) block_start_[n_cells >> kBlockBits] = static_cast<std::uint32_t>(n);
+        within_block_[n_cells] = static_cast<std::uint16_t>(n - block_start_[n_cells >> kBlockBits]);
         if (occupancy / static_cast<double>(n) > kMaxOccupancy * target_occupancy) return;
         coords_.resize(2 * n);
         index_.resize(n);
@@ -158,7 +174,8 @@ class ChebyshevGrid2D {
             double p[2];
             for (std::size_t i = chunk_begin(t); i < chunk_begin(t + 1); ++i) {
                 fill(i, p);
-                const std::uint32_t dst = count[t][cell_of(p)]++;
+                const std::size_t c = cell_of(p);
+                const std::size_t dst = block_start_[c >> kBlockBits] + cursor[t][c]++;
                 coords_[2 * dst] = p[0];
                 coords_[2 * dst + 1] = p[1];
                 index_[dst] = static_cast<std::uint32_t>(i);
@@ -216,9 +233,16 @@ class ChebyshevGrid2D {
     std::vector<double> coords_;
     std::vector<std::uint32_t> index_;
     // Row y holds cells row_first_[y]..row_last_[y], numbered from row_offset_[y];
-    // the points of cell c are [start_[c], start_[c + 1]).
+    // the points of cell c are [cell_start(c), cell_start(c + 1)).
     std::vector<std::size_t> row_first_, row_last_, row_offset_;
-    std::vector<std::uint32_t> start_;
+    // Where each cell's points start, in 2 bytes a cell rather than 4 (most cells of a
+    // round or banded point set are empty): the start of its block of 64 cells plus its
+    // offset within the block.
+    static constexpr int kBlockBits = 6;
+    static constexpr std::size_t kBlockMask = (std::size_t{1} << kBlockBits) - 1;
+    std::vector<std::uint32_t> block_start_;
+    std::vector<std::uint16_t> within_block_;
+    std::size_t cell_start(std::size_t c) const { return block_start_[c >> kBlockBits] + within_block_[c]; }
 
     // Give up on the grid when a random point's cell holds this many times the target.
     static constexpr double kMaxOccupancy = 5.0;
@@ -283,7 +307,7 @@ class ChebyshevGrid2D {
                 auto run = [&](std::ptrdiff_t a, std::ptrdiff_t b) {
                     a = std::max(a, first);
                     b = std::min(b, last);
-                    if (a <= b) scan(start_[base + (a - first)], start_[base + (b - first) + 1]);
+                    if (a <= b) scan(cell_start(base + (a - first)), cell_start(base + (b - first) + 1));
                 };
                 if (y == cy - t || y == cy + t) {
                     run(cx - t, cx + t);
