@@ -92,34 +92,54 @@ double ksg_mutual_info(Variable& x, Variable& y, int k, int algorithm, const Par
     const std::size_t n = x.n;
     auto lines = break_ties({&x, &y}, par);
     // Kept beside the joint index, the sorted marginals of the tie check would double its
-    // memory: above 1/32 of the large-input threshold (2^20 samples) they are dropped and
-    // sorted again for the counts.
-    if (n > large_input_threshold() / 32)
+    // memory: for lean inputs they are dropped and sorted again for the counts.
+    if (n > lean_input_threshold())
         for (auto& line : lines) line.reset();
 
     // KSG 1: one radius per sample, the joint k-th neighbour distance.
     // KSG 2: per marginal, the largest marginal distance among the k joint neighbours.
-    // While the joint index is in memory, only the neighbour that sets each radius is kept
-    // (4 bytes a sample, where a distance takes 8); the radii are computed after.
+    // For lean inputs, while the joint index is in memory, only the neighbour that sets
+    // each radius is kept (4 bytes a sample, where a distance takes 8); the radii are
+    // computed after.
+    const bool lean = n > lean_input_threshold();
+    std::vector<double> radius_x, radius_y;  // radius_y for KSG 2 only
     std::vector<std::uint32_t> far_x, far_y;
     {
         auto joint = index_of({&x, &y}, nullptr, par, Query::nearest);
         // Allocated after the index, whose build needs its peak memory first.
-        far_x.resize(n);
-        far_y.resize(algorithm == 2 ? n : 0);
+        const std::size_t n_y = algorithm == 2 ? n : 0;
+        if (lean) {
+            far_x.resize(n);
+            far_y.resize(n_y);
+        } else {
+            radius_x.resize(n);
+            radius_y.resize(n_y);
+        }
+        // Sample i's radii are ex, set by the neighbour at position jx, and ey (jy).
+        auto record = [&](std::uint32_t i, double ex, std::uint32_t jx, double ey, std::uint32_t jy) {
+            if (lean) {
+                far_x[i] = joint->original(jx);
+                if (algorithm == 2) far_y[i] = joint->original(jy);
+            } else {
+                radius_x[i] = ex;
+                if (algorithm == 2) radius_y[i] = ey;
+            }
+        };
         const int dx = x.d, d = x.d + y.d;
         blocked_sum(n, par, [&](std::size_t begin, std::size_t end) {
             KnnScratch s(k);
             std::vector<double> q(d), p(d);
             for (std::size_t pos = begin; pos < end; ++pos) {
                 if (pos + kPrefetch < end) {
-                    __builtin_prefetch(&far_x[joint->original(pos + kPrefetch)], 1);
-                    if (algorithm == 2) __builtin_prefetch(&far_y[joint->original(pos + kPrefetch)], 1);
+                    const std::uint32_t ahead = joint->original(pos + kPrefetch);
+                    __builtin_prefetch(lean ? static_cast<const void*>(&far_x[ahead]) : &radius_x[ahead], 1);
+                    if (algorithm == 2)
+                        __builtin_prefetch(lean ? static_cast<const void*>(&far_y[ahead]) : &radius_y[ahead], 1);
                 }
                 joint->knn(pos, k, s);
                 const std::uint32_t i = joint->original(pos);
                 if (algorithm == 1) {
-                    far_x[i] = joint->original(s.nbr[k - 1]);
+                    record(i, s.dist[k - 1], s.nbr[k - 1], 0.0, 0);
                     continue;
                 }
                 joint->copy_point(pos, q.data());
@@ -139,8 +159,7 @@ double ksg_mutual_info(Variable& x, Variable& y, int k, int algorithm, const Par
                         jy = s.nbr[t];
                     }
                 }
-                far_x[i] = joint->original(jx);
-                far_y[i] = joint->original(jy);
+                record(i, ex, jx, ey, jy);
             }
             return 0.0;
         });
@@ -157,19 +176,21 @@ double ksg_mutual_info(Variable& x, Variable& y, int k, int algorithm, const Par
         if (local) local[i] -= t;
         return t;
     };
-    // One marginal at a time: its radii, its sorted line, its counts; then freed.
-    std::vector<double> radius = algorithm == 1 ? distances_to(JointSpace({&x, &y}), far_x, par)
-                                                : distances_to(JointSpace({&x}), far_x, par);
-    std::vector<std::uint32_t>().swap(far_x);
+    // One marginal at a time: its radii, its sorted line, its counts.
+    if (lean) {
+        radius_x = algorithm == 1 ? distances_to(JointSpace({&x, &y}), far_x, par)
+                                  : distances_to(JointSpace({&x}), far_x, par);
+        std::vector<std::uint32_t>().swap(far_x);
+    }
     const double sx =
-        sum_over_counts(*index_of({&x}, std::move(lines[0]), par, Query::count), radius.data(), strict, par, term);
-    if (algorithm == 2) {
-        std::vector<double>().swap(radius);
-        radius = distances_to(JointSpace({&y}), far_y, par);
+        sum_over_counts(*index_of({&x}, std::move(lines[0]), par, Query::count), radius_x.data(), strict, par, term);
+    if (algorithm == 2 && lean) {
+        std::vector<double>().swap(radius_x);
+        radius_y = distances_to(JointSpace({&y}), far_y, par);
         std::vector<std::uint32_t>().swap(far_y);
     }
-    const double sy =
-        sum_over_counts(*index_of({&y}, std::move(lines[1]), par, Query::count), radius.data(), strict, par, term);
+    const double* ry = algorithm == 1 ? radius_x.data() : radius_y.data();
+    const double sy = sum_over_counts(*index_of({&y}, std::move(lines[1]), par, Query::count), ry, strict, par, term);
     return base - (sx + sy) / static_cast<double>(n);
 }
 

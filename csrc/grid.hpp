@@ -36,15 +36,15 @@ class ChebyshevGrid2D {
     ChebyshevGrid2D(std::size_t n, const Fill& fill, const Parallel& par) : n_(n) {
         if (n < 64 || n >= (std::size_t{1} << 31)) return;
         // Contiguous chunks of samples, one per thread; every pass below gives the same
-        // result for any number of chunks (the scatter is a stable counting sort). Above
-        // 2^20 samples (1/32 of the large-input threshold) one chunk saves the other chunks'
-        // cursors (2 bytes a cell each); large inputs also take fuller cells.
+        // result for any number of chunks (the scatter is a stable counting sort). For lean
+        // inputs the counting sort takes one chunk, which saves the other chunks' cursors
+        // (2 bytes a cell each); large inputs also take fuller cells.
         const bool large = n > large_input_threshold();
-        const std::size_t n_chunks = n > large_input_threshold() / 32
-                                         ? 1
-                                         : std::min<std::size_t>(std::max(par.n_threads, 1), 4);
+        const std::size_t n_chunks = std::min<std::size_t>(std::max(par.n_threads, 1), 4);
+        const std::size_t sort_chunks = n > lean_input_threshold() ? 1 : n_chunks;
         const double target_occupancy = large ? 8.0 : 2.5;
         auto chunk_begin = [&](std::size_t t) { return t * n / n_chunks; };
+        auto sort_chunk_begin = [&](std::size_t t) { return t * n / sort_chunks; };
         // fill() is cheap and deterministic: calling it in each pass saves a copy of the data.
         std::vector<std::array<double, 4>> extent(n_chunks);
         par.run(n_chunks, [&](std::size_t t) {
@@ -134,11 +134,11 @@ class ChebyshevGrid2D {
             const std::size_t cy = cell_y(p[1]);
             return row_offset_[cy] + cell_x(p[0]) - row_first_[cy];
         };
-        std::vector<std::vector<std::uint16_t>> cursor(n_chunks);
-        par.run(n_chunks, [&](std::size_t t) {
+        std::vector<std::vector<std::uint16_t>> cursor(sort_chunks);
+        par.run(sort_chunks, [&](std::size_t t) {
             cursor[t].assign(n_cells, 0);
             double p[2];
-            for (std::size_t i = chunk_begin(t); i < chunk_begin(t + 1); ++i) {
+            for (std::size_t i = sort_chunk_begin(t); i < sort_chunk_begin(t + 1); ++i) {
                 fill(i, p);
                 ++cursor[t][cell_of(p)];
             }
@@ -152,7 +152,7 @@ class ChebyshevGrid2D {
             const std::size_t before = placed - block_start_[c >> kBlockBits];
             within_block_[c] = static_cast<std::uint16_t>(before);
             std::size_t in_cell = 0;
-            for (std::size_t t = 0; t < n_chunks; ++t) {
+            for (std::size_t t = 0; t < sort_chunks; ++t) {
                 const std::size_t here = cursor[t][c];
                 cursor[t][c] = static_cast<std::uint16_t>(before + in_cell);  // chunk t's first in c
                 in_cell += here;
@@ -170,9 +170,9 @@ class ChebyshevGrid2D {
         if (occupancy / static_cast<double>(n) > kMaxOccupancy * target_occupancy) return;
         coords_.resize(2 * n);
         index_.resize(n);
-        par.run(n_chunks, [&](std::size_t t) {
+        par.run(sort_chunks, [&](std::size_t t) {
             double p[2];
-            for (std::size_t i = chunk_begin(t); i < chunk_begin(t + 1); ++i) {
+            for (std::size_t i = sort_chunk_begin(t); i < sort_chunk_begin(t + 1); ++i) {
                 fill(i, p);
                 const std::size_t c = cell_of(p);
                 const std::size_t dst = block_start_[c >> kBlockBits] + cursor[t][c]++;

@@ -26,6 +26,11 @@ inline std::size_t& large_input_threshold() {
     return threshold;
 }
 
+// Above a quarter of that (2^23 samples) they also keep nothing they can rebuild beside
+// their largest structure (the sorted marginals beside a joint index, say), which costs a
+// little time; below it the memory is small and speed wins.
+inline std::size_t lean_input_threshold() { return large_input_threshold() / 4; }
+
 // Maps a double to an unsigned key with the same order (-0.0 sorts just before +0.0).
 inline std::uint64_t order_key(double v) {
     std::uint64_t u;
