@@ -91,17 +91,16 @@ double ksg_mutual_info(Variable& x, Variable& y, int k, int algorithm, const Par
                        double* local) {
     const std::size_t n = x.n;
     auto lines = break_ties({&x, &y}, par);
-    // Kept beside the joint index, the sorted marginals of the tie check would double its
-    // memory: for lean inputs they are dropped and sorted again for the counts.
-    if (n > lean_input_threshold())
+    // For lean inputs nothing that can be rebuilt sits beside the joint index: the tie
+    // check's sorted marginals are dropped (and sorted again for the counts), and the
+    // search keeps only the neighbour that sets each radius (4 bytes a sample, where a
+    // distance takes 8), the radii being computed after.
+    const bool lean = n > lean_input_threshold();
+    if (lean)
         for (auto& line : lines) line.reset();
 
     // KSG 1: one radius per sample, the joint k-th neighbour distance.
     // KSG 2: per marginal, the largest marginal distance among the k joint neighbours.
-    // For lean inputs, while the joint index is in memory, only the neighbour that sets
-    // each radius is kept (4 bytes a sample, where a distance takes 8); the radii are
-    // computed after.
-    const bool lean = n > lean_input_threshold();
     std::vector<double> radius_x, radius_y;  // radius_y for KSG 2 only
     std::vector<std::uint32_t> far_x, far_y;
     {

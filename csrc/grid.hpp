@@ -74,12 +74,10 @@ class ChebyshevGrid2D {
         // A first cell size from the bounding box, then rescaled so that the mean occupancy
         // of a random point's cell (which grows as h^2) comes out near the target. A sample
         // of the points estimates the occupancy well enough for that.
-        double area = wx * wy * 2.0 / static_cast<double>(n);
-        if (!std::isnormal(area))  // the product under- or overflowed: factor by factor
-            area = std::sqrt(wx) * std::sqrt(wy) * std::sqrt(2.0 / static_cast<double>(n));
-        else
-            area = std::sqrt(area);
-        if (!set_cell_size(area, wx, wy)) return;
+        double h = std::sqrt(wx * wy * 2.0 / static_cast<double>(n));
+        if (!std::isnormal(h))  // the product under- or overflowed: factor by factor
+            h = std::sqrt(wx) * std::sqrt(wy) * std::sqrt(2.0 / static_cast<double>(n));
+        if (!set_cell_size(h, wx, wy)) return;
         {
             constexpr std::size_t kEvery = 8;
             // About n / 2 cells by the choice of h; never more than n plus the sides.
@@ -264,13 +262,13 @@ class ChebyshevGrid2D {
 
     // Cell of a coordinate at offset v - x0 from the grid's corner; a non-finite coordinate
     // (which only a direct caller can pass) lands in an edge cell instead of overflowing.
-    static std::size_t cell_of(double offset, double inv_h, std::size_t cells) {
+    static std::size_t cell_index(double offset, double inv_h, std::size_t cells) {
         const double c = offset * inv_h;
         if (!(c > 0.0)) return 0;
         return c < static_cast<double>(cells - 1) ? static_cast<std::size_t>(c) : cells - 1;
     }
-    std::size_t cell_x(double v) const { return cell_of(v - x0_, inv_h_, gx_); }
-    std::size_t cell_y(double v) const { return cell_of(v - y0_, inv_h_, gy_); }
+    std::size_t cell_x(double v) const { return cell_index(v - x0_, inv_h_, gx_); }
+    std::size_t cell_y(double v) const { return cell_index(v - y0_, inv_h_, gy_); }
 
     // Scans rings t = 0, 1, ... of cells around q's cell, handing each run of consecutive
     // cells to scan(begin, end). Before ring t it asks done(bound), bound being a lower

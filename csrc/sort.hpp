@@ -1,8 +1,8 @@
 // Argsort of float64 values, two ways with the same result (ascending values, equal values
 // in original order):
-//   - in-place MSD radix sort on order-preserving integer keys: O(n), several times faster
-//     than a comparison sort, and no memory beyond its output (12 bytes a value), but on
-//     one thread;
+//   - radix sort on order-preserving integer keys, in place: O(n), several times faster than
+//     a comparison sort, and nothing beyond its output (12 bytes a value) but a scratch
+//     buffer of at most 12 MB; on one thread;
 //   - for the largest inputs, a parallel comparison sort of packed 12-byte (value, index)
 //     records, at most 18 bytes a value while it runs.
 #pragma once
