@@ -90,8 +90,8 @@ class NeighbourIndex {
     // Other items within r of the item at pos: distance < r (strict) or <= r.
     std::size_t count_others(std::size_t pos, double r, bool strict) const {
         if (line_) return line_->count(pos, r, strict);
-        // The item itself is at distance exactly 0 (inside no negative or NaN radius).
-        const std::size_t self = strict ? (r > 0.0) : (r >= 0.0);
+        // The item itself is at distance exactly 0.
+        const std::size_t self = strict ? (r > 0.0) : 1;
         const std::size_t all = grid_ ? grid_->count_within(grid_->point(pos), r, strict)
                                       : tree_->count_around(pos, r, strict);
         return all - self;
