@@ -91,7 +91,8 @@ def student_t_mi(rho: float, nu: float) -> float:
         log_norm = d / 2 * np.log(nu * np.pi) + gammaln(b) - gammaln(a)
         return float(log_norm + a * (digamma(a) - digamma(b)))
 
-    return -0.5 * np.log(1.0 - rho * rho) + 2 * entropy_without_scale(1) - entropy_without_scale(2)
+    gaussian_part = -0.5 * float(np.log(1.0 - rho * rho))
+    return gaussian_part + 2 * entropy_without_scale(1) - entropy_without_scale(2)
 
 
 def make_data(kind: str, n: int) -> tuple[Any, Any, float]:
