@@ -171,7 +171,6 @@ def test_large_input_paths_give_the_same_answers():
     np.testing.assert_allclose(large, default, rtol=1e-13, atol=0)
 
 
-@pytest.mark.filterwarnings("ignore::fastit.DiscreteDataWarning")
 def test_sorted_lines_above_the_radix_split_keep_equal_values_in_index_order():
     # Beyond 2^20 values the radix sort splits in place, which moves equal values out of
     # input order, and puts them back in index order. The Gao estimator sums its marginal
