@@ -262,6 +262,9 @@ PYBIND11_MODULE(_core, m) {
             Variable v = variable_of(points, "points");
             if (radii.ndim() != 1 || static_cast<std::size_t>(radii.shape(0)) != v.n)
                 throw std::invalid_argument("radii must have shape (n_samples,)");
+            for (std::size_t i = 0; i < v.n; ++i)
+                if (!(radii.data()[i] >= 0.0))
+                    throw std::invalid_argument("radii must be >= 0 (and not NaN)");
             Parallel par = parallel_of(n_jobs);
             py::array_t<std::int64_t> out(static_cast<py::ssize_t>(v.n));
             std::int64_t* buffer = out.mutable_data();
@@ -337,7 +340,9 @@ PYBIND11_MODULE(_core, m) {
             std::int64_t n_labels = 0;
             std::size_t repeated = 0;
             for (std::size_t i = 0; i < vx.n; ++i) {
-                if (lab[i] < 0) throw std::invalid_argument("labels must be codes >= 0");
+                // Codes below n: the label table is sized by them (and + 1 cannot overflow).
+                if (lab[i] < 0 || static_cast<std::size_t>(lab[i]) >= vx.n)
+                    throw std::invalid_argument("labels must be codes in [0, n_samples)");
                 n_labels = std::max(n_labels, lab[i] + 1);
             }
             {

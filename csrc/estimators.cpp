@@ -15,7 +15,6 @@ namespace {
 
 // How far ahead to prefetch per-sample values read in another order than the loop's.
 constexpr std::size_t kPrefetch = 16;
-constexpr double kLn2 = 0.69314718055994530942;
 
 // Looks for repeated values in every column that may be jittered (and in every 1-D
 // variable), records what it found in the column, and switches the jitter on where there
@@ -51,6 +50,8 @@ std::vector<std::unique_ptr<SortedLine>> break_ties(const std::vector<Variable*>
         col.distinct = static_cast<std::int64_t>(distinct);
         if (col.amplitude > 0.0 && tied > 0) {
             col.jittered = true;
+            // Freed first: the unjittered line and its rebuild never sit side by side.
+            line.reset();
             if (v.d == 1 && keep) line = std::make_unique<SortedLine>(v.n, column, par);
         }
         if (v.d == 1 && keep) lines[jobs[t].var] = std::move(line);
@@ -94,39 +95,74 @@ double ksg_mutual_info(Variable& x, Variable& y, int k, int algorithm, const Par
                        double* local) {
     const std::size_t n = x.n;
     auto lines = break_ties({&x, &y}, par);
+    // For lean inputs nothing that can be rebuilt sits beside the joint index: the tie
+    // check's sorted marginals are dropped (and sorted again for the counts), and the
+    // search keeps only the neighbour that sets each radius (4 bytes a sample, where a
+    // distance takes 8), the radii being computed after.
+    const bool lean = n > lean_input_threshold();
+    if (lean)
+        for (auto& line : lines) line.reset();
 
     // KSG 1: one radius per sample, the joint k-th neighbour distance.
     // KSG 2: per marginal, the largest marginal distance among the k joint neighbours.
-    std::vector<double> radius_x, radius_y;
+    std::vector<double> radius_x, radius_y;  // radius_y for KSG 2 only
+    std::vector<std::uint32_t> far_x, far_y;
     {
         auto joint = index_of({&x, &y}, nullptr, par, Query::nearest);
         // Allocated after the index, whose build needs its peak memory first.
-        radius_x.resize(n);
-        radius_y.resize(algorithm == 2 ? n : 0);
+        const std::size_t n_y = algorithm == 2 ? n : 0;
+        if (lean) {
+            far_x.resize(n);
+            far_y.resize(n_y);
+        } else {
+            radius_x.resize(n);
+            radius_y.resize(n_y);
+        }
+        // Sample i's radii are ex, set by the neighbour at position jx, and ey (jy).
+        auto record = [&](std::uint32_t i, double ex, std::uint32_t jx, double ey, std::uint32_t jy) {
+            if (lean) {
+                far_x[i] = joint->original(jx);
+                if (algorithm == 2) far_y[i] = joint->original(jy);
+            } else {
+                radius_x[i] = ex;
+                if (algorithm == 2) radius_y[i] = ey;
+            }
+        };
         const int dx = x.d, d = x.d + y.d;
         blocked_sum(n, par, [&](std::size_t begin, std::size_t end) {
             KnnScratch s(k);
             std::vector<double> q(d), p(d);
             for (std::size_t pos = begin; pos < end; ++pos) {
                 if (pos + kPrefetch < end) {
-                    __builtin_prefetch(&radius_x[joint->original(pos + kPrefetch)], 1);
-                    if (algorithm == 2) __builtin_prefetch(&radius_y[joint->original(pos + kPrefetch)], 1);
+                    const std::uint32_t ahead = joint->original(pos + kPrefetch);
+                    __builtin_prefetch(lean ? static_cast<const void*>(&far_x[ahead]) : &radius_x[ahead], 1);
+                    if (algorithm == 2)
+                        __builtin_prefetch(lean ? static_cast<const void*>(&far_y[ahead]) : &radius_y[ahead], 1);
                 }
                 joint->knn(pos, k, s);
                 const std::uint32_t i = joint->original(pos);
                 if (algorithm == 1) {
-                    radius_x[i] = s.dist[k - 1];
+                    record(i, s.dist[k - 1], s.nbr[k - 1], 0.0, 0);
                     continue;
                 }
                 joint->copy_point(pos, q.data());
-                double ex = 0.0, ey = 0.0;
+                double ex = -1.0, ey = -1.0;
+                std::uint32_t jx = 0, jy = 0;
                 for (int t = 0; t < k; ++t) {
                     joint->copy_point(s.nbr[t], p.data());
-                    for (int c = 0; c < dx; ++c) ex = std::max(ex, std::abs(p[c] - q[c]));
-                    for (int c = dx; c < d; ++c) ey = std::max(ey, std::abs(p[c] - q[c]));
+                    double tx = 0.0, ty = 0.0;
+                    for (int c = 0; c < dx; ++c) tx = std::max(tx, std::abs(p[c] - q[c]));
+                    for (int c = dx; c < d; ++c) ty = std::max(ty, std::abs(p[c] - q[c]));
+                    if (tx > ex) {
+                        ex = tx;
+                        jx = s.nbr[t];
+                    }
+                    if (ty > ey) {
+                        ey = ty;
+                        jy = s.nbr[t];
+                    }
                 }
-                radius_x[i] = ex;
-                radius_y[i] = ey;
+                record(i, ex, jx, ey, jy);
             }
             return 0.0;
         });
@@ -143,9 +179,20 @@ double ksg_mutual_info(Variable& x, Variable& y, int k, int algorithm, const Par
         if (local) local[i] -= t;
         return t;
     };
-    const double* ry = algorithm == 1 ? radius_x.data() : radius_y.data();
+    // One marginal at a time: its radii, its sorted line, its counts.
+    if (lean) {
+        radius_x = algorithm == 1 ? distances_to(JointSpace({&x, &y}), far_x, par)
+                                  : distances_to(JointSpace({&x}), far_x, par);
+        std::vector<std::uint32_t>().swap(far_x);
+    }
     const double sx =
         sum_over_counts(*index_of({&x}, std::move(lines[0]), par, Query::count), radius_x.data(), strict, par, term);
+    if (algorithm == 2 && lean) {
+        std::vector<double>().swap(radius_x);
+        radius_y = distances_to(JointSpace({&y}), far_y, par);
+        std::vector<std::uint32_t>().swap(far_y);
+    }
+    const double* ry = algorithm == 1 ? radius_x.data() : radius_y.data();
     const double sy = sum_over_counts(*index_of({&y}, std::move(lines[1]), par, Query::count), ry, strict, par, term);
     return base - (sx + sy) / static_cast<double>(n);
 }
@@ -186,12 +233,14 @@ double kozachenko_leonenko_entropy(Variable& x, int k, const Parallel& par, doub
     // H = psi(n) - psi(k) + d <ln(2 eps)>: a max-norm ball of radius eps has volume (2 eps)^d.
     const double base = digamma(static_cast<double>(n)) - digamma(k);
     const double d = x.d;
+    constexpr double kHalfMax = std::numeric_limits<double>::max() / 2, kLn2 = 0.69314718055994530942;
     const double total = blocked_sum(n, par, [&](std::size_t begin, std::size_t end) {
         KnnScratch s(k);
         double sum = 0.0;
         for (std::size_t pos = begin; pos < end; ++pos) {
-            // ln(2 eps) as ln eps + ln 2: 2 eps overflows for eps near 1e308.
-            const double t = d * (std::log(index->kth_distance(pos, k, s)) + kLn2);
+            const double eps = index->kth_distance(pos, k, s);
+            // 2 eps overflows for eps above DBL_MAX / 2; its logarithm does not.
+            const double t = d * (eps <= kHalfMax ? std::log(2.0 * eps) : kLn2 + std::log(eps));
             if (local) local[index->original(pos)] = base + t;
             sum += t;
         }

@@ -4,6 +4,8 @@
 // own order (queries in that order touch memory sequentially); original(pos) maps back.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -100,6 +102,31 @@ class NeighbourIndex {
     std::unique_ptr<ChebyshevGrid2D> grid_;
     std::unique_ptr<ChebyshevTree> tree_;
 };
+
+// Max-norm distance over the columns of `space` from every item i to item far[i]. A
+// neighbour search computes its distances from the same coordinates in the same way, so
+// these are its distances to the bit: a caller may keep the neighbour's index while the
+// search's structure is in memory (4 bytes an item, where the distance takes 8) and
+// compute the distances afterwards.
+inline std::vector<double> distances_to(const JointSpace& space, const std::vector<std::uint32_t>& far,
+                                        const Parallel& par) {
+    constexpr std::size_t kAhead = 16;  // far[i] is in random order: prefetch its rows
+    std::vector<double> out(far.size());
+    Blocks blocks{far.size(), 1 << 14};
+    par.run(blocks.count(), [&](std::size_t b) {
+        std::vector<double> p(space.d), q(space.d);
+        for (std::size_t i = blocks.begin(b); i < blocks.end(b); ++i) {
+            if (i + kAhead < blocks.end(b))
+                for (const ColumnView& c : space.columns) __builtin_prefetch(c.data + far[i + kAhead] * c.stride);
+            space.fill(i, q.data());
+            space.fill(far[i], p.data());
+            double r = std::abs(p[0] - q[0]);
+            for (int c = 1; c < space.d; ++c) r = std::max(r, std::abs(p[c] - q[c]));
+            out[i] = r;
+        }
+    });
+    return out;
+}
 
 // Sum of body(begin, end) over fixed blocks of [0, n), added in block order: the same
 // total for every thread count.

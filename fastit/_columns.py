@@ -34,6 +34,8 @@ SLOT_Z = 2
 # A column is discrete-valued when at least this fraction of its samples share a value.
 DISCRETE_FRACTION = 0.5
 _ORDER_CHUNK = 1 << 16
+# The smallest standardising factor (see column_params).
+_SMALLEST_SCALE = 2.0**-1010
 # Beyond this deviation from the mean, differences between values may overflow.
 _OVERFLOWING_DEVIATION = 2.0**1022
 
@@ -55,12 +57,21 @@ def ross_remedy(name: str) -> str:
 
 
 def column_params(
-    a: FloatArray, threads: int, name: str, *, standardize: bool, jitter: bool = True, slot: int = 0
+    a: FloatArray,
+    threads: int,
+    name: str,
+    *,
+    standardize: bool,
+    jitter: bool = True,
+    slot: int = 0,
+    shrink_huge: bool = False,
 ) -> FloatArray:
     """Rows shift, scale, jitter amplitude and stream id of every column of ``a``.
 
     The core reads ``(a - shift) * scale`` and adds the jitter only to columns with ties.
-    ``slot`` numbers the variable within its call (0, 1: x and y; 2: z).
+    ``slot`` numbers the variable within its call (0, 1: x and y; 2: z). ``shrink_huge``
+    (for the entropy, which adds ln 4 back per such column): unstandardised columns whose
+    differences could overflow are divided by 4, so that distances stay finite.
     """
     if a.shape[1] > MAX_COLUMNS:
         raise ValueError(
@@ -71,7 +82,9 @@ def column_params(
     mean, std, deviation, magnitude = _core.column_stats(a, threads)
     if standardize:
         with np.errstate(over="ignore", divide="ignore"):
-            scale = 1.0 / np.where(std > 0, std, 1.0)
+            # At least 2**-1010: a spread near 1e308 (from outliers, say) would otherwise
+            # scale the other values into subnormal numbers, which keep few digits.
+            scale = np.maximum(1.0 / np.where(std > 0, std, 1.0), _SMALLEST_SCALE)
         if not np.isfinite(scale).all():
             tiny = float(std[~np.isfinite(scale)][0])
             raise ValueError(
@@ -79,14 +92,14 @@ def column_params(
                 "cannot be standardised in float64 (its inverse overflows); multiply the "
                 "data by a constant first, or pass standardize=False"
             )
-        shift = mean
-        largest = deviation * scale
+        # Centred unless the column spans more than float64 can subtract (its deviation
+        # from the mean overflows): then scaled about 0, which keeps every value finite.
+        centred = deviation < _OVERFLOWING_DEVIATION
+        shift = np.where(centred, mean, 0.0)
+        largest = np.where(centred, deviation, magnitude) * scale
     else:
-        # Unstandardised values are used as they are, except that a column whose
-        # differences could overflow (spread over nearly the whole float64 range) is
-        # divided by 4, exactly; the entropy adds ln 4 back.
         shift = np.zeros_like(mean)
-        scale = np.where(deviation >= _OVERFLOWING_DEVIATION, 0.25, 1.0)
+        scale = np.where(shrink_huge & (deviation >= _OVERFLOWING_DEVIATION), 0.25, 1.0)
         largest = magnitude * scale
     # Jitter of 1e-10 of the spread (for a constant column, of its size, at least 1), and
     # never below a few units in the last place of the column's largest value.

@@ -363,7 +363,7 @@ def differential_entropy(
             raise ValueError("local values are not available for method='histogram'")
         return histogram_entropy(xa, bins, correction) / divisor
     k = check_k(k, xa.shape[0])
-    params = column_params(xa, threads, "x", standardize=False)
+    params = column_params(xa, threads, "x", standardize=False, shrink_huge=True)
     value, ties = _core.kozachenko_leonenko(xa, params, k, seed, threads, local, ties=True)
     warn_discrete(ties, xa.shape[0], [("x", xa.shape[1])], ENTROPY_REMEDY)
     # Columns spanning nearly the float64 range were scaled down by an exact power of two

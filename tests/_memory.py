@@ -26,6 +26,10 @@ def _field(name: str) -> int:
 
 
 def available() -> bool:
+    """Whether peaks can be measured, and mean something: not under AddressSanitizer,
+    whose shadow memory and quarantine multiply every allocation."""
+    if "libasan" in os.environ.get("LD_PRELOAD", ""):
+        return False
     if not (os.path.exists(_STATUS) and os.path.exists(_CLEAR_REFS)):
         return False
     try:

@@ -86,15 +86,16 @@ def independent(draw, max_n: int = 400):
 @given(independent(), st.sampled_from(["ksg1", "ksg2"]))
 def test_independent_variables_give_about_zero(data, method: str) -> None:
     # The statistic lies within the permutation null, and the null itself is centred near
-    # 0. Measured over 10 draws of each kind at n = 20, 100, 1000: the statistic within
-    # 3.9 null sd of the null's mean, |null mean| at most 0.21 (n = 20, +-1e308
-    # outliers), 0.08 (n = 100) and 0.012 (n = 1000). The tie-breaking bug this guards
-    # against gave 5.2 nats to two independent binary columns.
+    # 0. Measured over 10 draws of each kind at n = 20, 100, 1000 (k = 3): the statistic
+    # within 3.9 null sd of the null's mean, |null mean| at most 0.21 (n = 20, +-1e308
+    # outliers), 0.08 (n = 100) and 0.012 (n = 1000). KSG 2 at k = 1 is biased low at
+    # small n whatever the data (-0.35 on 18 Gaussian pairs), hence the 2 / k. The
+    # tie-breaking bug this guards against gave 5.2 nats to two independent binary columns.
     x, y, k, seed = data
     test = fastit.mutual_info_test(x, y, method=method, k=k, n_permutations=30, random_state=seed)
     null = test.null_distribution
     assert abs(test.statistic - null.mean()) <= 6 * null.std() + 0.02
-    assert abs(null.mean()) <= 3 / np.sqrt(len(y))
+    assert abs(null.mean()) <= (3 + 2 / k) / np.sqrt(len(y))
 
 
 @SETTINGS

@@ -196,6 +196,42 @@ def test_count_neighbors_match_ckdtree_at_large_n(large, strict: bool) -> None:
     assert np.array_equal(got, expected)
 
 
+# 1-D samples beyond 2^20, where the sorted line's radix sort splits in place before its
+# LSD passes: "mostly-zero" has one value more than 2^20 times (its indices are split too).
+ABOVE_SPLIT = 1_150_000
+
+
+@pytest.fixture(scope="module")
+def above_split() -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(99)
+    n = ABOVE_SPLIT
+    return {
+        "continuous": rng.standard_normal(n),
+        "offset": 1e8 + 1.5e-8 * rng.integers(0, 5000, size=n),  # only low bits vary
+        "ties": rng.integers(-500, 500, size=n).astype(np.float64),
+        "mostly-zero": (rng.random(n) < 0.03) * rng.integers(1, 4, size=n).astype(np.float64),
+    }
+
+
+@pytest.mark.parametrize("kind", ["continuous", "offset", "ties", "mostly-zero"])
+def test_one_dimensional_counts_above_the_radix_split(above_split, kind: str) -> None:
+    x = above_split[kind]
+    rng = np.random.default_rng(5)
+    if kind in ("ties", "mostly-zero"):  # integers: x +- r is exact, so searching for it is
+        radii = rng.choice([0.0, 1.0, 2.5], size=len(x))
+        s = np.sort(x)
+        inside = np.searchsorted(s, x + radii, "right") - np.searchsorted(s, x - radii, "left")
+        assert np.array_equal(count_neighbors(x, radii, strict=False, n_jobs=2), inside - 1)
+        open_ = np.searchsorted(s, x + radii, "left") - np.searchsorted(s, x - radii, "right")
+        expected = np.maximum(open_, 0) - (radii > 0)
+        assert np.array_equal(count_neighbors(x, radii, strict=True, n_jobs=2), expected)
+        return
+    radii = rng.uniform(0.0, 2e-3 if kind == "continuous" else 1e-6, size=len(x))
+    tree = cKDTree(x[:, None])
+    expected = tree.query_ball_point(x[:, None], radii, p=np.inf, return_length=True) - 1
+    assert np.array_equal(count_neighbors(x, radii, strict=False, n_jobs=2), expected)
+
+
 def _planar(rng: np.random.Generator, kind: str, n: int) -> np.ndarray:
     if kind == "offset":  # near 1e8, a spread of a few hundred representable values
         return 1e8 + 3e-6 * rng.random((n, 2))

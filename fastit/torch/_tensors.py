@@ -151,7 +151,7 @@ def unjittered(a: torch.Tensor, *, standardize: bool) -> torch.Tensor:
 
 
 def prepared(
-    a: torch.Tensor, *, standardize: bool, seed: int, slots: Any = 0
+    a: torch.Tensor, *, standardize: bool, seed: int, slots: Any = 0, shrink_huge: bool = False
 ) -> tuple[torch.Tensor, np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """The values the k-NN kernels work on: the core's, in the caller's precision, the
     core's tie report (2, B d) of the columns and the scale (B, d) each column was
@@ -161,7 +161,9 @@ def prepared(
     the spread) is below float32 resolution, so rounding would bring the ties back. Such
     data stay in float64.
     """
-    values, tied, ties, scale = core_values(a, standardize=standardize, seed=seed, slots=slots)
+    values, tied, ties, scale = core_values(
+        a, standardize=standardize, seed=seed, slots=slots, shrink_huge=shrink_huge
+    )
     out = values if tied or a.dtype == torch.float64 else values.to(a.dtype)
     return out, ties, scale
 
@@ -211,7 +213,7 @@ def _host(a: torch.Tensor) -> np.ndarray[Any, Any]:
 
 
 def core_values(
-    a: torch.Tensor, *, standardize: bool, seed: int, slots: Any = 0
+    a: torch.Tensor, *, standardize: bool, seed: int, slots: Any = 0, shrink_huge: bool = False
 ) -> tuple[torch.Tensor, bool, np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """(B, n, d) float64 values exactly as the compiled core's estimators see them, whether
     any column has ties (and so a jitter), the core's tie report (2, B d) and the scale
@@ -221,7 +223,7 @@ def core_values(
     core (fastit._columns.column_params and _core.tie_jitter) on a host copy; the
     arithmetic happens on the device in the core's order, so the values agree bit for bit.
     ``slots`` is the variable's slot in its call (fastit._columns), one for the whole batch
-    or one per member.
+    or one per member; ``shrink_huge`` as in ``fastit._columns.column_params``.
     """
     b, n, d = a.shape
     member_slots = np.broadcast_to(np.asarray(slots, dtype=np.int64), (b,))
@@ -234,7 +236,7 @@ def core_values(
     for start in range(0, b * d, MAX_COLUMNS):
         part = np.ascontiguousarray(host[:, start : start + MAX_COLUMNS])
         stop = start + part.shape[1]
-        p = column_params(part, threads, "x", standardize=standardize)
+        p = column_params(part, threads, "x", standardize=standardize, shrink_huge=shrink_huge)
         # Each member's columns take the stream ids fastit.mutual_info gives that member.
         columns = np.arange(start, stop)
         p[3] = stream_ids(member_slots[columns // d], columns % d)

@@ -81,6 +81,8 @@ __all__ = [
 ]
 
 _MI_METHODS = ("ksg1", "ksg2", "mixed", "binned")
+# Above this, 2 eps overflows (the core then takes ln 2 + ln eps).
+_HALF_MAX = torch.finfo(torch.float64).max / 2
 _ENTROPY_METHODS = ("kl", "histogram")
 
 
@@ -578,12 +580,17 @@ def differential_entropy(
         return value if batched else value[0]
     b, n, d = xt.shape
     k = check_k(k, n)
-    v, ties, scale = prepared(xt, standardize=False, seed=seed)
+    v, ties, scale = prepared(xt, standardize=False, seed=seed, shrink_huge=True)
     ties.reshape(2, b, d)[:, constant.cpu().numpy()] = -1  # -inf below, not a warning
     warn_ties([("x", d, ties)], n, ENTROPY_REMEDY)
     eps, _ = kth_distance(v, k, tile)
-    # ln(2 eps) as ln eps + ln 2, as the core: 2 eps overflows for eps near 1e308.
-    values = _psi_of(n, v) - _psi_of(k, v) + d * (torch.log(eps.to(torch.float64)) + math.log(2))
+    # ln(2 eps), or ln 2 + ln eps where 2 eps overflows: the core's arithmetic.
+    eps = eps.to(torch.float64)
+    huge = eps > _HALF_MAX
+    log_2eps = torch.where(
+        huge, math.log(2) + torch.log(eps), torch.log(2 * eps.clamp(max=_HALF_MAX))
+    )
+    values = _psi_of(n, v) - _psi_of(k, v) + d * log_2eps
     # Columns spanning nearly the float64 range were scaled down (exactly) by the core's
     # rule; h(a X) = h(X) + ln |a| per column.
     unscale = torch.from_numpy(-np.log(scale).sum(axis=1)).to(values.device)
