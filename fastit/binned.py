@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from ._entropy_estimators import entropy_from_counts, joint_outcomes
 from ._validation import FloatArray, not_finite
+from ._warnings import EstimationWarning, warn
 from .binning import (
     ColumnBins,
     UniformBins,
@@ -118,8 +119,11 @@ def _sparse_pairs(vx: Variable, vy: Variable) -> tuple[Codes, Codes, Codes]:
     return keys // vy.size, keys % vy.size, counts.astype(np.int64)
 
 
-def table_mutual_info(vx: Variable, vy: Variable, correction: str | None) -> float:
-    """I(X; Y) in nats from the joint histogram of two binned (or labelled) variables."""
+def table_mutual_info(
+    vx: Variable, vy: Variable, correction: str | None, *, check_bins: bool = False
+) -> float:
+    """I(X; Y) in nats from the joint histogram of two binned (or labelled) variables;
+    ``check_bins``: warn when the bins leave most samples alone in their cell."""
     n = vx.codes.shape[0]
     from ._numba import histogram_2d, mutual_info_from_joint
     from ._numba.sparse import mutual_info_from_cells
@@ -127,15 +131,33 @@ def table_mutual_info(vx: Variable, vy: Variable, correction: str | None) -> flo
     dense = vx.size * vy.size <= dense_cells(n)
     if dense:
         counts, _ = histogram_2d(vx.codes, vy.codes, vx.size, vy.size)
+        if check_bins:
+            warn_if_alone(counts, n)
         if correction is None:
             return float(mutual_info_from_joint(counts))
         return corrected_mutual_info(counts, vx.alphabet, vy.alphabet, correction)
     cell_x, cell_y, joint = _sparse_pairs(vx, vy)
+    if check_bins:
+        warn_if_alone(joint, n)
     count_x = np.bincount(vx.codes, minlength=vx.size)
     count_y = np.bincount(vy.codes, minlength=vy.size)
     if correction is None:
         return float(mutual_info_from_cells(cell_x, cell_y, joint, count_x, count_y))
     return _entropy_sum(count_x, count_y, joint, vx.alphabet, vy.alphabet, correction)
+
+
+def warn_if_alone(joint_counts: npt.NDArray[Any], n: int) -> None:
+    """An EstimationWarning when at least half the samples sit alone in their joint cell:
+    the histogram estimate then tends to ln n whatever the data, a measure of the bins."""
+    alone = int(np.count_nonzero(joint_counts == 1))
+    if n >= 8 and alone >= n / 2:
+        warn(
+            f"the bins leave {alone} of the {n} samples alone in their joint cell, so the "
+            f"histogram estimate measures the bins more than the data (it tends to ln n = "
+            f"{np.log(n):.3g} nats with more bins); use fewer bins (the default 'fd' "
+            "adapts them to n) or a k-NN method",
+            EstimationWarning,
+        )
 
 
 def _entropy_sum(
@@ -202,7 +224,7 @@ def binned_mutual_info(xa: FloatArray, ya: FloatArray, bins: Any, correction: st
                 return _fused_mutual_info(xa, ya, bx, by, correction)
     vx = variable(column_codes(xa, ex), [n_bins_of(b) for b in ex])
     vy = variable(column_codes(ya, ey), [n_bins_of(b) for b in ey])
-    return table_mutual_info(vx, vy, correction)
+    return table_mutual_info(vx, vy, correction, check_bins=True)
 
 
 def _fused_mutual_info(
@@ -217,6 +239,7 @@ def _fused_mutual_info(
         *(bx.lo, bx.hi, by.lo, by.hi, bx.n_bins, by.n_bins),
     )
     assert outside == 0
+    warn_if_alone(counts, xa.shape[0])
     if correction is None:
         return float(mutual_info_from_joint(counts))
     return corrected_mutual_info(counts, bx.n_bins, by.n_bins, correction)

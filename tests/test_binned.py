@@ -177,3 +177,16 @@ def test_constant_column_gets_numpys_widened_range():
     expected = plugin_mi(np.histogram2d(c, Y, bins=(5, 5))[0])
     got = fastit.mutual_info(c, Y, method="binned", bins=5, correction=None)
     assert got == pytest.approx(expected, abs=1e-12)
+
+
+def test_bins_that_leave_most_samples_alone_warn() -> None:
+    # 10**5 bins on 200 samples: every sample alone in its cell, MI about ln n whatever
+    # the data. The estimate is returned as computed, with a warning that says why.
+    r = np.random.default_rng(9)
+    x, y = r.standard_normal(200), r.standard_normal(200)
+    for bins in (10**5, 10**9, 400):
+        with pytest.warns(fastit.EstimationWarning, match="alone in their joint cell"):
+            got = fastit.mutual_info(x, y, method="binned", bins=bins)
+        assert got > 4.0  # ln 200 = 5.3: a measure of the bins
+    fastit.mutual_info(x, y, method="binned")  # the default rule: no warning
+    fastit.mutual_info(x, y, method="binned", bins=8)
