@@ -160,11 +160,16 @@ def hostile(draw, max_n: int = 60):
 def test_answers_are_finite_deterministic_symmetric_and_leave_inputs_alone(data) -> None:
     x, y, k = data
     x0, y0 = x.copy(), y.copy()
+    # Beside +-1e308 outliers the distances of the bulk round to equal values: KSG 2, which
+    # takes its radii from the k nearest neighbours, then depends on which of the equally
+    # near ones the search finds first, and so on the order of x and y.
+    outliers = max(np.abs(x).max(), np.abs(y).max()) > 1e300 > min(np.abs(x).min(), np.abs(y).min())
     for method in ("ksg1", "ksg2", "mixed"):
         got = fastit.mutual_info(x, y, k=k, method=method, n_jobs=1)
         assert np.isfinite(got)
         assert fastit.mutual_info(x, y, k=k, method=method, n_jobs=3) == got
-        assert fastit.mutual_info(y, x, k=k, method=method) == pytest.approx(got, abs=1e-12)
+        if not (method == "ksg2" and outliers):
+            assert fastit.mutual_info(y, x, k=k, method=method) == pytest.approx(got, abs=1e-12)
     z = x[:, ::-1] + 0.0
     cmi = fastit.conditional_mutual_info(x[:, :1], y, z, k=k)
     assert np.isfinite(cmi)
